@@ -25,7 +25,7 @@ public static class SyntheticFrames
         var scene = GC.AllocateUninitializedArray<ushort>(checked(width * height + Slack));
         var random = new Random(seed);
         var blobs = Enumerable.Range(0, 24)
-            .Select(_ => (X: random.NextDouble() * width, Y: random.NextDouble() * height, R: 8 + random.NextDouble() * width / 16, A: 200 + random.NextDouble() * 3000))
+            .Select(_ => (X: random.NextDouble() * width, Y: random.NextDouble() * height, R: Math.Max(1.5, (0.01 + (0.05 * random.NextDouble())) * Math.Min(width, height)), A: 200 + random.NextDouble() * 3000))
             .ToArray();
         var row = new double[width];
         for (var y = 0; y < height; y++)

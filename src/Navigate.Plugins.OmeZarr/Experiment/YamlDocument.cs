@@ -32,6 +32,11 @@ internal sealed class YamlDocument
         {
             throw new NavigateExperimentException($"{name}: is not valid YAML at line {e.Start.Line}, column {e.Start.Column}: {e.Message}", e);
         }
+        catch (InvalidOperationException e)
+        {
+            // YamlDotNet's scanner reports some malformed input (an unclosed flow list at the end) this way.
+            throw new NavigateExperimentException($"{name}: is not valid YAML (unreadable near the end): {e.Message}", e);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is not YamlMappingNode root)
         {

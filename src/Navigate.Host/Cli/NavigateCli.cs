@@ -15,6 +15,7 @@ public static class NavigateCli
         global.AddTo(root);
         root.Subcommands.Add(PluginsCommand.Create(global, console));
         root.Subcommands.Add(DevicesCommand.Create(global, console));
+        root.Subcommands.Add(AcquireCommand.Create(global, console));
 
         var parse = root.Parse(args);
         var verbose = parse.GetValue(global.Verbose);

@@ -56,10 +56,13 @@ public sealed class AcquisitionEngine
         long next = 0;
         long written = 0;
         var interrupted = false;
-        var clock = Stopwatch.StartNew();
+        var clock = new Stopwatch();
+        var cpuAtStart = TimeSpan.Zero;
         try
         {
             camera.StartSequence(pool, metadata.FrameCount);
+            cpuAtStart = ProcessorTime();
+            clock.Start();
             var lastReport = TimeSpan.Zero;
             var position = -1;
             while (true)
@@ -127,11 +130,16 @@ public sealed class AcquisitionEngine
             camera.StopSequence();
             source.Close();
             source.Dispose();
+            if (request.Durable)
+            {
+                DiskSync.FlushAll();
+            }
         }
 
         clock.Stop();
         progress?.Report(Snapshot(written, metadata.FrameCount, dropped.Count, clock.Elapsed, frameBytes, pool));
-        var onDisk = SizeOnDisk(request.OutputPath);
+        var (onDisk, files) = SizeOnDisk(request.OutputPath);
+        using var self = Process.GetCurrentProcess();
         var levelBytes = source.FramesWritten > 0 && metadata.FrameCount > 0 ? (double)source.Nbytes * written / metadata.FrameCount : 0;
         return new AcquisitionSummary
         {
@@ -149,6 +157,9 @@ public sealed class AcquisitionEngine
             BytesOnDisk = onDisk,
             Seconds = clock.Elapsed.TotalSeconds,
             CompressionRatio = onDisk > 0 ? Math.Round(levelBytes / onDisk, 3) : 0,
+            CpuSeconds = (ProcessorTime() - cpuAtStart).TotalSeconds,
+            PeakMemoryBytes = self.PeakWorkingSet64,
+            Files = files,
         };
     }
 
@@ -212,18 +223,34 @@ public sealed class AcquisitionEngine
         return p with { Z = (p.Z ?? 0) + (index.Z * metadata.VoxelSize.Z) };
     }
 
+    private static TimeSpan ProcessorTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
     private static AcquisitionProgress Snapshot(long written, long expected, long dropped, TimeSpan elapsed, long frameBytes, FramePool pool)
         => new(written, expected, dropped, elapsed, written * frameBytes, (double)(pool.Capacity - pool.Available) / pool.Capacity);
 
-    private static long SizeOnDisk(string path)
+    private static (long Bytes, long Files) SizeOnDisk(string path)
     {
         if (File.Exists(path))
         {
-            return new FileInfo(path).Length;
+            return (new FileInfo(path).Length, 1);
         }
 
-        return Directory.Exists(path)
-            ? new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length)
-            : 0;
+        if (!Directory.Exists(path))
+        {
+            return (0, 0);
+        }
+
+        long bytes = 0, files = 0;
+        foreach (var file in new DirectoryInfo(path).EnumerateFiles("*", SearchOption.AllDirectories))
+        {
+            bytes += file.Length;
+            files++;
+        }
+
+        return (bytes, files);
     }
 }

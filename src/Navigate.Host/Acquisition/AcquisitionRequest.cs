@@ -27,6 +27,11 @@ public sealed record AcquisitionRequest
     public double? ExposureSeconds { get; init; }
 
     /// <summary>
+    /// Flush the operating system's cache to disk (sync) before the clock stops, so the reported speed is durable.
+    /// </summary>
+    public bool Durable { get; init; }
+
+    /// <summary>
     /// Frame buffers between camera and writer. More absorb longer writer stalls at the cost of memory
     /// (each holds one frame).
     /// </summary>

@@ -48,6 +48,15 @@ public sealed record AcquisitionSummary
     /// <summary>Frames per second.</summary>
     public double FramesPerSecond => Seconds > 0 ? FramesWritten / Seconds : 0;
 
+    /// <summary>Processor time (user + system) the whole process used, in seconds.</summary>
+    public double CpuSeconds { get; init; }
+
+    /// <summary>The process's peak resident memory in bytes.</summary>
+    public long PeakMemoryBytes { get; init; }
+
+    /// <summary>Files the dataset consists of.</summary>
+    public long Files { get; init; }
+
     /// <summary>Raw bytes of every level written ÷ bytes on disk; 1 for uncompressed data without overhead.</summary>
     public required double CompressionRatio { get; init; }
 }

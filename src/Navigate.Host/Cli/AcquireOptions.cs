@@ -44,6 +44,8 @@ internal sealed class AcquireOptions
 
     public Option<int> Ring { get; } = new("--ring") { Description = "Frame buffers between camera and writer (default 64).", DefaultValueFactory = _ => 64 };
 
+    public Option<bool> Sync { get; } = new("--sync") { Description = "Flush the OS cache to disk before the clock stops (durable timings)." };
+
     public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Replace existing data at --out." };
 
     public Option<bool> FailOnDrop { get; } = new("--fail-on-drop") { Description = $"Exit with code {AcquireCommand.DroppedFrames} when any frame was dropped." };
@@ -52,7 +54,7 @@ internal sealed class AcquireOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Experiment, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, FrameRate, Ring, Overwrite, FailOnDrop, Json })
+        foreach (var option in new Option[] { Experiment, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, FrameRate, Ring, Sync, Overwrite, FailOnDrop, Json })
         {
             command.Options.Add(option);
         }
@@ -103,6 +105,7 @@ internal sealed class AcquireOptions
             Camera = parse.GetValue(Camera),
             FrameRate = rate,
             RingFrames = Positive(parse.GetValue(Ring), "--ring")!.Value,
+            Durable = parse.GetValue(Sync),
         };
     }
 

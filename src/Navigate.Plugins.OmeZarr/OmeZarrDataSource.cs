@@ -462,19 +462,21 @@ public sealed class OmeZarrDataSource : IDataSource
                 ShrinkTo(durable);
             }
 
-            WriteRootAttributes(complete: failure is null && _counter == _planned.FrameCount, framesWritten: durable);
-            for (var p = 0; p < _arrays.Count; p++)
-            {
-                if (_arrays[p].Length > 0 && p < _metadata.Positions)
-                {
-                    WritePositionAttributes(p);
-                }
-            }
-
             if (_options.Layout == OmeZarrLayout.Bioformats2Raw)
             {
+                for (var p = 0; p < _arrays.Count && p < _metadata.Positions; p++)
+                {
+                    if (_arrays[p].Length > 0)
+                    {
+                        WritePositionAttributes(p);
+                    }
+                }
+
                 WriteSeries();
             }
+
+            // Last: the root attributes say the dataset is complete only once everything else is on disk.
+            WriteRootAttributes(complete: failure is null && _counter == _planned.FrameCount, framesWritten: durable);
 
             _store.WriteConsolidatedMetadata();
             if (failure is not null)

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using Navigate.Data;
 using Navigate.Devices;
 using Navigate.Plugins.OmeZarr.Experiment;
@@ -25,7 +26,7 @@ namespace Navigate.Plugins.OmeZarr;
 /// per position, or bioformats2raw's image group per position. Arrays are (t, c, z, y, x); level k is 2^k smaller in
 /// x and y (mean of 2×2 blocks, cascaded) and keeps every z plane, as navigate does.</para>
 /// </remarks>
-public sealed class OmeZarrDataSource : IDataSource
+public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
 {
     private readonly OmeZarrStore _store;
     private readonly object _gate = new();
@@ -46,6 +47,8 @@ public sealed class OmeZarrDataSource : IDataSource
     private ChunkAssembler? _assembler;
     private readonly Stopwatch _sinceProgress = new();
     private long _recordedFrames;
+    private byte[]? _droppedFrame;
+    private readonly List<long> _dropped = [];
 
     // Arrays by position then level (both modes).
     private readonly List<OmeZarrArray[]> _arrays = [];
@@ -346,6 +349,27 @@ public sealed class OmeZarrDataSource : IDataSource
         }
     }
 
+    /// <summary>
+    /// A frame the camera dropped: the counter advances, the plane stays at the fill value (0) at every level, and the
+    /// frame number is listed under <c>navigate.dropped_frames</c> in the root attributes.
+    /// </summary>
+    public FrameIndex SkipDroppedFrame()
+    {
+        EnsureWritable();
+        lock (_gate)
+        {
+            EnsureOpen();
+            var frame = _counter;
+            _droppedFrame ??= new byte[(long)_metadata.Width * _metadata.Height * _metadata.PixelType.BytesPerPixel()];
+            var index = Write(_droppedFrame);
+            _dropped.Add(frame);
+            return index;
+        }
+    }
+
+    /// <summary>Frame numbers recorded as dropped by <see cref="SkipDroppedFrame"/>.</summary>
+    public IReadOnlyList<long> DroppedFrames => _dropped;
+
     /// <summary>Writes the next frame from a <see cref="Frame"/> (the caller still disposes the frame).</summary>
     public FrameIndex Write(Frame frame, StagePosition? stagePosition = null)
     {
@@ -618,6 +642,11 @@ public sealed class OmeZarrDataSource : IDataSource
         }
 
         var block = DatasetDocuments.NavigateBlock(_metadata, _planned.FrameCount, frames, complete, _options, Resolutions);
+        if (_dropped.Count > 0)
+        {
+            block["dropped_frames"] = new JsonArray([.. _dropped.Select(f => (JsonNode)f)]);
+        }
+
         _store.WriteAttributes(string.Empty, DatasetDocuments.RootAttributes(_options.Layout, multiscales, AcquisitionNgff.Omero(_metadata, DatasetName), block));
         _recordedFrames = frames;
     }

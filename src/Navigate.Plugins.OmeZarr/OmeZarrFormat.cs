@@ -7,7 +7,7 @@ namespace Navigate.Plugins.OmeZarr;
 /// The <c>ome-zarr</c> format: OME-NGFF 0.4 on Zarr v2, written as navigate's <c>OMEZarrDataSource</c> does (or in
 /// the bioformats2raw layout) and read from any OME-NGFF 0.4 image. Settings: see <see cref="OmeZarrOptions"/>.
 /// </summary>
-public sealed class OmeZarrFormat : IDataSourceFormat
+public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector
 {
     private OmeZarrFormat()
     {
@@ -31,6 +31,9 @@ public sealed class OmeZarrFormat : IDataSourceFormat
 
     /// <inheritdoc />
     public IDataSource Open(string path) => OmeZarrDataSource.Open(path);
+
+    /// <summary>Describes any OME-NGFF 0.4 dataset (see <see cref="OmeZarrInspector"/>).</summary>
+    public DatasetDescription Inspect(string path) => OmeZarrInspector.ToDescription(OmeZarrInspector.Inspect(path));
 
     /// <summary>
     /// True when <paramref name="path"/> is a folder whose root <c>.zattrs</c> (read only if under 1 MiB) has

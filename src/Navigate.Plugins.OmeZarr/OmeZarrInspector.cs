@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Navigate.Data;
 using Navigate.Plugins.OmeZarr.Ngff;
 using Navigate.Plugins.OmeZarr.Storage;
 
@@ -59,7 +60,7 @@ public static class OmeZarrInspector
             {
                 var arrayPath = group.Length == 0 ? dataset.Path : $"{group}/{dataset.Path}";
                 var array = store.OpenArray(arrayPath, map: null);
-                levels.Add(new InspectedLevel(arrayPath, array.Shape, array.Chunks, array.DataTypeName, array.CodecDescription, dataset.Transform.Scale, dataset.Transform.Translation));
+                levels.Add(new InspectedLevel(arrayPath, array.Shape, array.Chunks, array.DataTypeName, array.Zarr.DataType.NumpyName, array.CodecDescription, dataset.Transform.Scale, dataset.Transform.Translation));
             }
 
             result.Add(new InspectedImage(
@@ -82,6 +83,22 @@ public static class OmeZarrInspector
         }
 
         return new OmeZarrInspection(store.Path, kind, result, progress, store.Exists(".zmetadata"));
+    }
+
+    /// <summary>The inspection in the host's format-neutral terms (<see cref="IDatasetInspector"/>).</summary>
+    public static DatasetDescription ToDescription(OmeZarrInspection inspection)
+    {
+        ArgumentNullException.ThrowIfNull(inspection);
+        var format = $"ome-zarr {OmeZarrConstants.NgffVersion} (zarr v2{(inspection.Kind == "image" ? string.Empty : ", " + inspection.Kind)})";
+        return new DatasetDescription(
+            inspection.Path,
+            format,
+            [.. inspection.Images.Select(i => new ImageDescription(
+                i.Name ?? $"{OmeZarrConstants.NavigateArrayPrefix}{i.Index}",
+                i.Group,
+                [.. i.Axes.Select(a => new AxisDescription(a.Name, a.Type ?? string.Empty, a.Unit))],
+                [.. i.Levels.Select(l => new LevelDescription(l.Path, l.Shape, [.. l.Chunks.Select(c => (long)c)], l.NumpyType, l.Codec, l.Scale, l.Translation))],
+                [.. i.Channels.Select((c, n) => new ChannelInfo(c.Label ?? $"CH{n:00}", c.Color))]))]);
     }
 
     /// <summary>The inspection as indented JSON (camelCase names).</summary>
@@ -187,10 +204,11 @@ public sealed record InspectedAxis(string Name, string? Type, string? Unit);
 /// <param name="Shape">Array shape.</param>
 /// <param name="Chunks">Chunk shape.</param>
 /// <param name="DataType">Zarr dtype, e.g. <c>&lt;u2</c>.</param>
+/// <param name="NumpyType">The numpy name of the dtype, e.g. <c>uint16</c>.</param>
 /// <param name="Codec">The compressor, e.g. <c>blosc(lz4, clevel 5, shuffle 1)</c>, or <c>none</c>.</param>
 /// <param name="Scale">Physical size per pixel along each axis.</param>
 /// <param name="Translation">Physical offset, if any.</param>
-public sealed record InspectedLevel(string Path, IReadOnlyList<long> Shape, IReadOnlyList<int> Chunks, string DataType, string Codec, IReadOnlyList<double> Scale, IReadOnlyList<double>? Translation);
+public sealed record InspectedLevel(string Path, IReadOnlyList<long> Shape, IReadOnlyList<int> Chunks, string DataType, string NumpyType, string Codec, IReadOnlyList<double> Scale, IReadOnlyList<double>? Translation);
 
 /// <summary>One channel's display settings.</summary>
 /// <param name="Label">Name.</param>

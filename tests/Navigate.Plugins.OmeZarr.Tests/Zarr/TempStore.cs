@@ -3,7 +3,7 @@ using Navigate.Plugins.OmeZarr.Zarr;
 namespace Navigate.Plugins.OmeZarr.Tests.Zarr;
 
 /// <summary>A directory store in a fresh temporary folder, deleted on dispose.</summary>
-internal sealed class TempStore : IDisposable
+public sealed class TempStore : IDisposable
 {
     public TempStore()
     {

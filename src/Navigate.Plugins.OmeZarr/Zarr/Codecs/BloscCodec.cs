@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
+using ZstdSharp;
 
 namespace Navigate.Plugins.OmeZarr.Zarr;
 
@@ -49,6 +51,8 @@ public sealed class BloscCodec : IZarrCodec
 {
     /// <summary>The numcodecs id.</summary>
     public const string CodecId = "blosc";
+
+    private readonly ConcurrentBag<Compressor> _zstdCompressors = [];
 
     /// <summary>A blosc codec; the defaults are zarr-python 2's default compressor.</summary>
     /// <param name="compressor">The inner compressor.</param>
@@ -150,6 +154,11 @@ public sealed class BloscCodec : IZarrCodec
         ["shuffle"] = (int)Shuffle,
         ["blocksize"] = BlockSize,
     };
+
+    internal Compressor RentZstdCompressor() =>
+        _zstdCompressors.TryTake(out Compressor? c) ? c : new Compressor(BloscFrame.ZstdLevel(Level));
+
+    internal void ReturnZstdCompressor(Compressor compressor) => _zstdCompressors.Add(compressor);
 
     internal static string NameOf(BloscCompressor compressor) => compressor switch
     {

@@ -30,6 +30,37 @@ internal static unsafe class DeflateStreams
         }
     }
 
+    /// <summary>Decodes exactly <paramref name="destination"/>.Length bytes: returns that length, -1 for corrupt data, -2 for more data than fits.</summary>
+    public static int TryDecode(ReadOnlySpan<byte> source, Span<byte> destination, bool gzip)
+    {
+        fixed (byte* s = source)
+        {
+            using var input = new UnmanagedMemoryStream(s, source.Length);
+            using Stream decompressor = gzip ? new GZipStream(input, CompressionMode.Decompress) : new ZLibStream(input, CompressionMode.Decompress);
+            int total = 0;
+            try
+            {
+                while (total < destination.Length)
+                {
+                    int n = decompressor.Read(destination[total..]);
+                    if (n == 0)
+                    {
+                        return total;
+                    }
+
+                    total += n;
+                }
+
+                Span<byte> extra = stackalloc byte[1];
+                return decompressor.Read(extra) != 0 ? -2 : total;
+            }
+            catch (InvalidDataException)
+            {
+                return -1;
+            }
+        }
+    }
+
     public static void Decode(ReadOnlySpan<byte> source, Span<byte> destination, bool gzip, string name, string? key)
     {
         fixed (byte* s = source)

@@ -154,6 +154,21 @@ public readonly record struct ZarrFillValue
         if (type.Kind == ZarrDataKind.Float)
         {
             double d = AsDouble();
+            if (double.IsNaN(d))
+            {
+                // JSON "NaN" carries no sign or payload: write numpy's positive quiet NaN (.NET's double.NaN is negative).
+                if (type.ItemSize == 4)
+                {
+                    BinaryPrimitives.WriteUInt32LittleEndian(element, 0x7FC00000U);
+                }
+                else
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(element, 0x7FF8000000000000UL);
+                }
+
+                return;
+            }
+
             if (type.ItemSize == 4)
             {
                 BinaryPrimitives.WriteSingleLittleEndian(element, (float)d);

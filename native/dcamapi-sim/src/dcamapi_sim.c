@@ -202,12 +202,15 @@ static void close_camera(sim_camera *c)
 
 DCAMERR dcamapi_init(DCAMAPI_INIT *param)
 {
+    call_once(&g_once, global_setup);
+    mtx_lock(&g_lock);
+    g_init_calls++; /* counted even when a failure is injected */
+    mtx_unlock(&g_lock);
     ENTER("dcamapi_init");
     if (param == NULL || param->size != (int32)sizeof(DCAMAPI_INIT)) {
         return done("dcamapi_init", DCAMERR_INVALIDPARAM);
     }
     mtx_lock(&g_lock);
-    g_init_calls++;
     if (!g_initialized) {
         parse_cameras();
         for (int i = 0; i < g_device_count; i++) {
@@ -223,9 +226,12 @@ DCAMERR dcamapi_init(DCAMAPI_INIT *param)
 
 DCAMERR dcamapi_uninit(void)
 {
+    call_once(&g_once, global_setup);
+    mtx_lock(&g_lock);
+    g_uninit_calls++; /* counted even when a failure is injected */
+    mtx_unlock(&g_lock);
     ENTER("dcamapi_uninit");
     mtx_lock(&g_lock);
-    g_uninit_calls++;
     /* Like the real library, uninit closes whatever the application left open. */
     for (int i = 0; i < MAX_WAITS; i++) {
         if (g_waits[i].open) {

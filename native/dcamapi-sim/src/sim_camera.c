@@ -217,7 +217,8 @@ int sim_prop_describe(const sim_camera *c, int32 id, sim_prop *p)
     case IDPROP_SUBARRAYMODE: describe_mode(p, S_SUBARRAYMODE, BIT(MODE_OFF) | BIT(MODE_ON), MODE_OFF, 0); break;
     case IDPROP_DEFECTCORRECT_MODE: describe_mode(p, S_DEFECTCORRECT, BIT(MODE_OFF) | BIT(MODE_ON), MODE_ON, 0); break;
     case IDPROP_INTERNAL_LINEINTERVAL:
-        describe_number(p, S_LINEINTERVAL, TYPE_REAL, UNIT_SECOND, m->line_time, 1.0, 1e-7, 1e-5, 0);
+        /* The shortest interval is one sensor line time, rounded up onto the 0.1 µs grid. */
+        describe_number(p, S_LINEINTERVAL, TYPE_REAL, UNIT_SECOND, ceil(m->line_time / 1e-7) * 1e-7, 1.0, 1e-7, 1e-5, 0);
         break;
     case IDPROP_INTERNALFRAMERATE: {
         /* The fastest rate is what exposure and readout allow right now. */
@@ -317,9 +318,11 @@ DCAMERR sim_prop_write(sim_camera *c, int32 id, double *value)
         }
     } else if (p.step > 0) {
         /* Real values are rounded to the nearest step, as the camera does. */
-        v = p.min + floor((v - p.min) / p.step + 0.5) * p.step;
+        if (v < p.max) {
+            v = p.min + floor((v - p.min) / p.step + 0.5) * p.step;
+        }
         if (v > p.max) {
-            v -= p.step;
+            v = p.max; /* the ends of the range are valid values even off the step grid */
         }
     }
 

@@ -32,6 +32,14 @@ public sealed class HamamatsuPlugin : INavigatePlugin
         ArgumentNullException.ThrowIfNull(context);
         var options = HamamatsuCameraOptions.FromPluginContext(context);
         var loadedFrom = DcamLibrary.Load(options.LibraryPath, context.Directory);
+        if (options.LibraryPath is not null && loadedFrom != options.LibraryPath)
+        {
+            context.Logger.LogWarning(
+                "Setting 'library' = '{Configured}' could not be loaded; using DCAM-API from '{Loaded}' instead.", options.LibraryPath, loadedFrom);
+        }
+
+        // Cameras opened later find the library that loaded here, wherever the search found it.
+        options = options with { LibraryPath = loadedFrom };
         var cameras = HamamatsuCamera.Enumerate(options, context.Logger);
         if (cameras.Count == 0)
         {

@@ -81,6 +81,25 @@ public sealed class HamamatsuPluginTests : SimulatorTest, IDisposable
     }
 
     [Fact]
+    public void A_library_setting_that_fails_falls_back_to_the_plugin_folder_with_a_warning()
+    {
+        var pluginFolder = Directory.CreateDirectory(Path.Combine(_manifestFolder, "plugin")).FullName;
+        File.CreateSymbolicLink(Path.Combine(pluginFolder, "libdcamapi.so"), DcamSim.LibraryPath);
+        var services = new ServiceCollection();
+
+        new HamamatsuPlugin().ConfigureServices(services, Context(new { library = "missing/libdcamapi.so" }));
+
+        Assert.Equal(3, services.Count);
+        using (var provider = services.BuildServiceProvider())
+        using (var camera = provider.GetServices<ICameraFactory>().First().Open())
+        {
+            Assert.Equal("C13440-20CU", camera.Info.Model);
+        }
+
+        Assert.Contains(_logger.Lines, l => l == $"Setting 'library' = '{Path.Combine(_manifestFolder, "missing", "libdcamapi.so")}' could not be loaded; using DCAM-API from '{Path.Combine(pluginFolder, "libdcamapi.so")}' instead.");
+    }
+
+    [Fact]
     public void No_camera_registers_nothing_and_says_so()
     {
         DcamSim.SetEnvironment("DCAMSIM_CAMERAS", "");

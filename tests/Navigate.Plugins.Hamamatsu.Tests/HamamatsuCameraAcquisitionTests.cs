@@ -10,8 +10,9 @@ public sealed class HamamatsuCameraAcquisitionTests : SimulatorTest
     [Fact]
     public void A_sequence_delivers_every_frame_once_in_order_with_its_pixels()
     {
-        // 400 frames/s into 64 buffers: the consumer may stall 160 ms (a loaded CI machine) without losing a frame.
-        using var camera = HamamatsuCamera.Open(0, DcamSim.Options(ringFrames: 64));
+        // 400 frames/s into 128 buffers (SEQUENCE: more frames than buffers): the consumer may stall 320 ms (a loaded CI
+        // machine) without losing a frame.
+        using var camera = HamamatsuCamera.Open(0, DcamSim.Options(ringFrames: 128));
         camera.Configure(camera.Settings with { ExposureSeconds = 1e-3, FrameRate = 400, Roi = new RegionOfInterest(96, 40, 64, 32) });
         using var pool = new FramePool(8, 64, 32, PixelType.UInt16);
 

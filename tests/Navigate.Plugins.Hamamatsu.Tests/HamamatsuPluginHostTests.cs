@@ -26,7 +26,7 @@ public sealed class HamamatsuPluginHostTests : SimulatorTest, IDisposable
     [Fact]
     public async Task Cameras_from_plugins_json_are_listed_and_acquire_frames()
     {
-        var manifest = WriteManifest(new { library = Path.GetRelativePath(_folder, DcamSim.LibraryPath), ring_frames = 16 });
+        var manifest = WriteManifest(new { library = Path.GetRelativePath(_folder, DcamSim.LibraryPath), ring_frames = 64 });
 
         await using var services = new ServiceCollection().AddNavigate(o => o.PluginsFile = manifest).BuildServiceProvider();
 

@@ -42,7 +42,8 @@ internal static class JavaThrowables
             return new JavaException("java.lang.Throwable", "(details unavailable: the JVM is not initialised)", calledMethod);
         }
 
-        var javaClass = "java.lang.Throwable";
+        // Reading the name allocates a String; when even that fails (the heap is full), say so rather than guess.
+        var javaClass = "(class name unavailable)";
         var cls = env.GetObjectClass(throwable);
         var name = env.CallObjectOrZero(cls, _classGetName);
         if (name != 0)

@@ -317,7 +317,7 @@ public sealed class MicroManagerCameraTests(JvmFixture fixture)
     {
         using var rig = MicroManagerRig.Create();
         using var pool = new FramePool(4, 512, 512, PixelType.UInt16);
-        for (var i = 0; i < 25; i++)
+        for (var i = 0; i < 12; i++)
         {
             using (var camera = rig.OpenCamera())
             {

@@ -1,0 +1,3 @@
+using Navigate.Host.Cli;
+
+return NavigateCli.Run(args);

@@ -33,9 +33,10 @@ public sealed unsafe class MicroManagerCamera : ICamera
     private readonly Stopwatch _clock = new();
     private bool _disposed;
 
-    // Sequence state: written under _gate; the counters and _running are also read without it.
-    private volatile bool _running;
-    private bool _stopRequested;
+    // Sequence state, written under _gate. _open: started and WaitForFrame has not yet answered Completed;
+    // _stopRequested: StopSequence was called (the camera is stopped, buffered frames are still delivered).
+    private volatile bool _open;
+    private volatile bool _stopRequested;
     private FramePool? _pool;
     private long _frameCount;
     private long _delivered;
@@ -89,7 +90,7 @@ public sealed unsafe class MicroManagerCamera : ICamera
     public CameraInfo Info { get; }
 
     /// <inheritdoc />
-    public bool IsAcquiring => _running;
+    public bool IsAcquiring => _open && !_stopRequested;
 
     /// <inheritdoc />
     public CameraCounters Counters => new(Interlocked.Read(ref _delivered), Interlocked.Read(ref _dropped));
@@ -123,10 +124,12 @@ public sealed unsafe class MicroManagerCamera : ICamera
         ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_gate)
         {
-            if (_running)
+            if (IsAcquiring)
             {
                 throw new InvalidOperationException($"Camera '{Info.Name}' ({Label}) is acquiring; stop the sequence before configuring it.");
             }
+
+            DiscardStoppedSequence();
 
             if (settings.SensorMode != SensorMode.Normal)
             {
@@ -257,10 +260,12 @@ public sealed unsafe class MicroManagerCamera : ICamera
         ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_gate)
         {
-            if (_running)
+            if (IsAcquiring)
             {
                 throw new InvalidOperationException($"Camera '{Info.Name}' ({Label}) is acquiring; stop the sequence before changing properties.");
             }
+
+            DiscardStoppedSequence();
 
             _core.SetProperty(Label, name, value);
         }
@@ -277,10 +282,12 @@ public sealed unsafe class MicroManagerCamera : ICamera
         ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_gate)
         {
-            if (_running)
+            if (IsAcquiring)
             {
                 throw new InvalidOperationException($"Camera '{Info.Name}' ({Label}) is acquiring; stop the sequence before snapping.");
             }
+
+            DiscardStoppedSequence();
 
             var (w, h, bpp, pixelType) = CurrentGeometry(pool);
             if (!pool.TryRent(w, h, pixelType, out var frame))
@@ -312,10 +319,12 @@ public sealed unsafe class MicroManagerCamera : ICamera
         ObjectDisposedException.ThrowIf(_disposed, this);
         lock (_gate)
         {
-            if (_running)
+            if (IsAcquiring)
             {
                 throw new InvalidOperationException($"Camera '{Info.Name}' ({Label}) is already acquiring.");
             }
+
+            DiscardStoppedSequence();
 
             (_width, _height, _bytesPerPixel, _pixelType) = CurrentGeometry(pool);
             _pool = pool;
@@ -338,7 +347,7 @@ public sealed unsafe class MicroManagerCamera : ICamera
             }
 
             _clock.Restart();
-            _running = true;
+            _open = true;
         }
     }
 
@@ -354,7 +363,7 @@ public sealed unsafe class MicroManagerCamera : ICamera
             cancellationToken.ThrowIfCancellationRequested();
             lock (_gate)
             {
-                if (!_running)
+                if (!_open)
                 {
                     return FrameWaitResult.Completed;
                 }
@@ -449,6 +458,12 @@ public sealed unsafe class MicroManagerCamera : ICamera
         var accounted = Interlocked.Read(ref _delivered) + Interlocked.Read(ref _dropped);
         var overflowed = _core.IsBufferOverflowed();
         End();
+        if (_stopRequested)
+        {
+            // Stopped by the caller: every frame the camera captured was delivered; the rest was never exposed.
+            return PollResult.Completed;
+        }
+
         if (_frameCount > 0 && accounted < _frameCount)
         {
             if (overflowed)
@@ -463,7 +478,7 @@ public sealed unsafe class MicroManagerCamera : ICamera
                 + "the device ended the sequence early, as Micro-Manager devices do when they report an error (the device's message is in Micro-Manager's CoreLog).");
         }
 
-        if (_frameCount == 0 && !_stopRequested)
+        if (_frameCount == 0)
         {
             throw new MicroManagerAcquisitionException(overflowed
                 ? $"Camera '{Label}' stopped after {accounted} frames because the core's circular buffer overflowed; raise 'circularBufferMB' or consume frames faster."
@@ -536,7 +551,7 @@ public sealed unsafe class MicroManagerCamera : ICamera
 
     private void End()
     {
-        _running = false;
+        _open = false;
         try
         {
             if (_core.IsSequenceRunning())
@@ -555,27 +570,33 @@ public sealed unsafe class MicroManagerCamera : ICamera
         => throw new InvalidOperationException($"Camera '{Info.Name}' ({Label}) runs on its internal trigger: the Micro-Manager core API has no software trigger.");
 
     /// <inheritdoc />
-    /// <remarks>Frames still in the core's buffer are discarded; they were not acquired as far as the caller is concerned.</remarks>
+    /// <remarks>
+    /// The camera stops at once; frames it already handed to the core's circular buffer are still delivered by
+    /// <see cref="WaitForFrame"/> until it answers <see cref="FrameWaitResult.Completed"/>. Starting, configuring or
+    /// snapping again discards those not yet taken.
+    /// </remarks>
     public void StopSequence()
     {
         lock (_gate)
         {
-            if (!_running)
+            if (!_open || _stopRequested)
             {
                 return;
             }
 
             _stopRequested = true;
-            try
-            {
-                _core.StopSequenceAcquisition();
-                _core.ClearCircularBuffer();
-            }
-            finally
-            {
-                _running = false;
-                _pool = null;
-            }
+            _core.StopSequenceAcquisition();
+        }
+    }
+
+    // Called under _gate: ends a stopped sequence whose remaining frames nobody took.
+    private void DiscardStoppedSequence()
+    {
+        if (_open)
+        {
+            _open = false;
+            _pool = null;
+            _core.ClearCircularBuffer();
         }
     }
 
@@ -594,7 +615,15 @@ public sealed unsafe class MicroManagerCamera : ICamera
 
         try
         {
-            StopSequence();
+            lock (_gate)
+            {
+                if (_open)
+                {
+                    _stopRequested = true;
+                    _core.StopSequenceAcquisition();
+                    DiscardStoppedSequence();
+                }
+            }
         }
         finally
         {

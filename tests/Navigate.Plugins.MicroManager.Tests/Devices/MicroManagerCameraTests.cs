@@ -201,26 +201,65 @@ public sealed class MicroManagerCameraTests(JvmFixture fixture)
     }
 
     [Fact]
-    public void A_continuous_sequence_runs_until_stopped()
+    public void A_continuous_sequence_runs_until_stopped_and_then_delivers_what_the_camera_had_captured()
     {
         using var rig = MicroManagerRig.Create();
         using var camera = rig.OpenCamera();
         using var pool = new FramePool(4, 512, 512, PixelType.UInt16);
-        camera.Configure(camera.Settings with { ExposureSeconds = 0.001 });
+        camera.Configure(camera.Settings with { ExposureSeconds = 0.005 });
         camera.StartSequence(pool, 0);
         for (var i = 0; i < 20; i++)
         {
             Assert.Equal(FrameWaitResult.Frame, camera.WaitForFrame(Wait, out var frame, TestContext.Current.CancellationToken));
             using (frame)
             {
-                StandIn.AssertPixels(frame!, frame!.FrameNumber);
+                Assert.Equal(i, frame!.FrameNumber);
+                StandIn.AssertPixels(frame, i);
             }
         }
 
+        WaitForBufferedFrames(camera); // frames the camera captured but nobody took yet
         camera.StopSequence();
-        Assert.Equal(FrameWaitResult.Completed, camera.WaitForFrame(Wait, out _, TestContext.Current.CancellationToken));
-        Assert.Equal(20, camera.Counters.FramesDelivered);
+        Assert.False(camera.IsAcquiring);
         Assert.False(camera.Core.IsSequenceRunning());
+        var rest = new List<long>();
+        while (camera.WaitForFrame(Wait, out var frame, TestContext.Current.CancellationToken) == FrameWaitResult.Frame)
+        {
+            using (frame)
+            {
+                StandIn.AssertPixels(frame!, frame!.FrameNumber);
+                rest.Add(frame.FrameNumber);
+            }
+        }
+
+        Assert.True(rest.Count >= 2);
+        Assert.Equal(Enumerable.Range(20, rest.Count).Select(i => (long)i), rest);
+        Assert.Equal(new CameraCounters(20 + rest.Count, 0), camera.Counters);
+        Assert.Equal(FrameWaitResult.Completed, camera.WaitForFrame(TimeSpan.Zero, out _, TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public void Stopping_a_finite_sequence_early_counts_no_drops_and_a_new_start_discards_what_was_not_taken()
+    {
+        using var rig = MicroManagerRig.Create();
+        using var camera = rig.OpenCamera();
+        using var pool = new FramePool(4, 512, 512, PixelType.UInt16);
+        camera.Configure(camera.Settings with { ExposureSeconds = 0.002 });
+        camera.StartSequence(pool, 1000);
+        Assert.Equal(FrameWaitResult.Frame, camera.WaitForFrame(Wait, out var first, TestContext.Current.CancellationToken));
+        first!.Dispose();
+        WaitForBufferedFrames(camera);
+        camera.StopSequence();
+        camera.StopSequence();
+        Assert.False(camera.IsAcquiring);
+        Assert.True(camera.Core.GetRemainingImageCount() > 0);
+
+        // Not drained: the next start throws the stopped sequence's frames away and numbers from 0 again.
+        camera.StartSequence(pool, 3);
+        var frames = Drain(camera);
+        Assert.Equal([0L, 1L, 2L], frames.Select(f => f.FrameNumber));
+        frames.ForEach(f => f.Dispose());
+        Assert.Equal(new CameraCounters(3, 0), camera.Counters);
     }
 
     [Fact]
@@ -347,6 +386,15 @@ public sealed class MicroManagerCameraTests(JvmFixture fixture)
         }
 
         Assert.Same(_fixture.Jvm, MicroManager.Jni.JavaVirtualMachine.Current);
+    }
+
+    private static void WaitForBufferedFrames(MicroManagerCamera camera)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (camera.Core.GetRemainingImageCount() < 2 && DateTime.UtcNow < deadline)
+        {
+            Thread.Sleep(5);
+        }
     }
 
     private static void WaitUntilTheCameraStops(MicroManagerCamera camera)

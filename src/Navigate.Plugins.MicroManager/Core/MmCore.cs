@@ -143,9 +143,6 @@ internal sealed unsafe class MmCore : IDisposable
     /// <summary><c>getVersionInfo()</c>, e.g. "MMCore version 11.1.1".</summary>
     public string GetVersionInfo() => Text(_b.GetVersionInfo);
 
-    /// <summary><c>getAPIVersionInfo()</c>.</summary>
-    public string GetApiVersionInfo() => Text(_b.GetApiVersionInfo);
-
     /// <summary><c>setDeviceAdapterSearchPaths(StrVector)</c>.</summary>
     public void SetDeviceAdapterSearchPaths(IEnumerable<string> paths)
     {
@@ -396,9 +393,6 @@ internal sealed unsafe class MmCore : IDisposable
         using var l = new LocalRef(env, env.NewString(label));
         return env.CallBoolean(Core, _b.DeviceBusy, [JValue.Object(l.Handle)]);
     }
-
-    /// <summary><c>waitForDevice(label)</c>.</summary>
-    public void WaitForDevice(string label) => Void(_b.WaitForDevice, label);
 
     /// <summary><c>stop(label)</c>: halts a moving stage.</summary>
     public void Stop(string label) => Void(_b.Stop, label);

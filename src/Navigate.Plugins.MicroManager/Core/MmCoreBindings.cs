@@ -25,7 +25,6 @@ internal sealed class MmCoreBindings
         CoreConstructor = Core.Constructor("()V");
         Delete = Core.Method("delete", "()V");
         GetVersionInfo = Core.Method("getVersionInfo", $"(){S}");
-        GetApiVersionInfo = Core.Method("getAPIVersionInfo", $"(){S}");
         SetDeviceAdapterSearchPaths = Core.Method("setDeviceAdapterSearchPaths", "(Lmmcorej/StrVector;)V");
         LoadSystemConfiguration = Core.Method("loadSystemConfiguration", $"({S})V");
         UnloadAllDevices = Core.Method("unloadAllDevices", "()V");
@@ -73,7 +72,6 @@ internal sealed class MmCoreBindings
         GetXPosition = Core.Method("getXPosition", $"({S})D");
         GetYPosition = Core.Method("getYPosition", $"({S})D");
         DeviceBusy = Core.Method("deviceBusy", $"({S})Z");
-        WaitForDevice = Core.Method("waitForDevice", $"({S})V");
         Stop = Core.Method("stop", $"({S})V");
 
         StrVectorConstructor = StrVector.Constructor("()V");
@@ -104,8 +102,6 @@ internal sealed class MmCoreBindings
     public JavaMethod Delete { get; }
 
     public JavaMethod GetVersionInfo { get; }
-
-    public JavaMethod GetApiVersionInfo { get; }
 
     public JavaMethod SetDeviceAdapterSearchPaths { get; }
 
@@ -200,8 +196,6 @@ internal sealed class MmCoreBindings
     public JavaMethod GetYPosition { get; }
 
     public JavaMethod DeviceBusy { get; }
-
-    public JavaMethod WaitForDevice { get; }
 
     public JavaMethod Stop { get; }
 

@@ -230,19 +230,6 @@ internal readonly unsafe struct JniEnv
         return result;
     }
 
-    /// <summary>Calls a static method returning <c>boolean</c>.</summary>
-    public bool CallStaticBoolean(nint cls, JavaMethod method, ReadOnlySpan<JValue> args = default)
-    {
-        byte result;
-        fixed (JValue* a = args)
-        {
-            result = ((delegate* unmanaged<nint, nint, nint, JValue*, byte>)Fn(JniEnvSlot.CallStaticBooleanMethodA))(_env, cls, method.Id, a);
-        }
-
-        ThrowIfPending(method.Display);
-        return result != 0;
-    }
-
     /// <summary>Calls a static method returning <c>int</c>.</summary>
     public int CallStaticInt(nint cls, JavaMethod method, ReadOnlySpan<JValue> args = default)
     {
@@ -250,32 +237,6 @@ internal readonly unsafe struct JniEnv
         fixed (JValue* a = args)
         {
             result = ((delegate* unmanaged<nint, nint, nint, JValue*, int>)Fn(JniEnvSlot.CallStaticIntMethodA))(_env, cls, method.Id, a);
-        }
-
-        ThrowIfPending(method.Display);
-        return result;
-    }
-
-    /// <summary>Calls a static method returning <c>long</c>.</summary>
-    public long CallStaticLong(nint cls, JavaMethod method, ReadOnlySpan<JValue> args = default)
-    {
-        long result;
-        fixed (JValue* a = args)
-        {
-            result = ((delegate* unmanaged<nint, nint, nint, JValue*, long>)Fn(JniEnvSlot.CallStaticLongMethodA))(_env, cls, method.Id, a);
-        }
-
-        ThrowIfPending(method.Display);
-        return result;
-    }
-
-    /// <summary>Calls a static method returning <c>double</c>.</summary>
-    public double CallStaticDouble(nint cls, JavaMethod method, ReadOnlySpan<JValue> args = default)
-    {
-        double result;
-        fixed (JValue* a = args)
-        {
-            result = ((delegate* unmanaged<nint, nint, nint, JValue*, double>)Fn(JniEnvSlot.CallStaticDoubleMethodA))(_env, cls, method.Id, a);
         }
 
         ThrowIfPending(method.Display);
@@ -395,21 +356,6 @@ internal readonly unsafe struct JniEnv
         return a;
     }
 
-    /// <summary>Makes a Java object array of <paramref name="elementClass"/>, all null; returns a local reference.</summary>
-    public nint NewObjectArray(int length, nint elementClass)
-    {
-        var a = ((delegate* unmanaged<nint, int, nint, nint, nint>)Fn(JniEnvSlot.NewObjectArray))(_env, length, elementClass, 0);
-        ThrowIfPending("NewObjectArray");
-        return a;
-    }
-
-    /// <summary>Stores <paramref name="value"/> at <paramref name="index"/> of an object array.</summary>
-    public void SetObjectArrayElement(nint array, int index, nint value)
-    {
-        ((delegate* unmanaged<nint, nint, int, nint, void>)Fn(JniEnvSlot.SetObjectArrayElement))(_env, array, index, value);
-        ThrowIfPending("SetObjectArrayElement");
-    }
-
     /// <summary>Reads element <paramref name="index"/> of an object array; returns a local reference.</summary>
     public nint GetObjectArrayElement(nint array, int index)
     {
@@ -442,26 +388,6 @@ internal readonly unsafe struct JniEnv
 
         ThrowIfPending("GetIntArrayRegion");
     }
-
-    /// <summary>
-    /// Pins (or copies) a primitive array's elements. No other JNI call and no blocking is allowed before
-    /// <see cref="ReleasePrimitiveArrayCritical"/>: the JVM may hold off garbage collection meanwhile.
-    /// </summary>
-    public void* GetPrimitiveArrayCritical(nint array)
-    {
-        var p = ((delegate* unmanaged<nint, nint, byte*, void*>)Fn(JniEnvSlot.GetPrimitiveArrayCritical))(_env, array, null);
-        if (p is null)
-        {
-            ThrowIfPending("GetPrimitiveArrayCritical");
-            throw new JvmStartException("GetPrimitiveArrayCritical returned null without a Java exception.");
-        }
-
-        return p;
-    }
-
-    /// <summary>Releases what <see cref="GetPrimitiveArrayCritical"/> returned, discarding changes.</summary>
-    public void ReleasePrimitiveArrayCritical(nint array, void* elements)
-        => ((delegate* unmanaged<nint, nint, void*, int, void>)Fn(JniEnvSlot.ReleasePrimitiveArrayCritical))(_env, array, elements, JniConstants.Abort);
 
     // ---- exceptions ----
 
@@ -512,26 +438,6 @@ internal readonly unsafe struct JniEnv
         return result;
     }
 
-    /// <summary>Looks up a method id without turning an exception into a .NET one; 0 when missing.</summary>
-    internal nint MethodIdOrZero(nint cls, string name, string signature)
-    {
-        var n = Encoding.UTF8.GetBytes(name + "\0");
-        var s = Encoding.UTF8.GetBytes(signature + "\0");
-        nint id;
-        fixed (byte* pn = n)
-        fixed (byte* ps = s)
-        {
-            id = ((delegate* unmanaged<nint, nint, byte*, byte*, nint>)Fn(JniEnvSlot.GetMethodID))(_env, cls, pn, ps);
-        }
-
-        if (ExceptionCheck())
-        {
-            ExceptionClear();
-            return 0;
-        }
-
-        return id;
-    }
 }
 
 /// <summary>A method id with the name it was looked up by (for error messages).</summary>

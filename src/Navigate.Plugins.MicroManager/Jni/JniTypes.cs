@@ -96,9 +96,6 @@ internal static class JniConstants
     /// <summary>The thread is not attached (from <c>GetEnv</c>).</summary>
     public const int Detached = -2;
 
-    /// <summary><c>JNI_ABORT</c> mode for <c>ReleasePrimitiveArrayCritical</c>: free without copying back.</summary>
-    public const int Abort = 2;
-
     /// <summary>The name of a JNI return code, for error messages.</summary>
     public static string Describe(int code) => code switch
     {
@@ -141,17 +138,12 @@ internal static class JniEnvSlot
     public const int CallVoidMethodA = 63;
     public const int GetStaticMethodID = 113;
     public const int CallStaticObjectMethodA = 116;
-    public const int CallStaticBooleanMethodA = 119;
     public const int CallStaticIntMethodA = 131;
-    public const int CallStaticLongMethodA = 134;
-    public const int CallStaticDoubleMethodA = 140;
     public const int CallStaticVoidMethodA = 143;
     public const int NewString = 163;
     public const int GetStringLength = 164;
     public const int GetArrayLength = 171;
-    public const int NewObjectArray = 172;
     public const int GetObjectArrayElement = 173;
-    public const int SetObjectArrayElement = 174;
     public const int NewByteArray = 176;
     public const int NewShortArray = 178;
     public const int NewIntArray = 179;
@@ -161,8 +153,6 @@ internal static class JniEnvSlot
     public const int SetByteArrayRegion = 208;
     public const int SetShortArrayRegion = 210;
     public const int GetStringRegion = 220;
-    public const int GetPrimitiveArrayCritical = 222;
-    public const int ReleasePrimitiveArrayCritical = 223;
     public const int ExceptionCheck = 228;
 }
 

@@ -186,7 +186,7 @@ public sealed unsafe class JniEnvTests(JvmFixture fixture)
     [Fact]
     public void Local_references_are_deleted_in_a_loop_of_100k_calls()
     {
-        // Each call returns a 16 KiB buffer; leaked local references would keep 1.6 GB alive in a 384 MB heap, so a
+        // Each call returns a 6 KiB buffer; leaked local references would keep 600 MB alive in a 384 MB heap, so a
         // leak ends in java.lang.OutOfMemoryError, thrown here as a JavaException.
         using var byteBuffer = new JavaClass(_jvm, "java/nio/ByteBuffer");
         using var text = new JavaClass(_jvm, "java/lang/String");
@@ -197,7 +197,7 @@ public sealed unsafe class JniEnvTests(JvmFixture fixture)
         long total = 0;
         for (var i = 0; i < 100_000; i++)
         {
-            using var buffer = new LocalRef(env, env.CallStaticObject(byteBuffer.Handle, allocate, [JValue.Int(16 * 1024)]));
+            using var buffer = new LocalRef(env, env.CallStaticObject(byteBuffer.Handle, allocate, [JValue.Int(6 * 1024)]));
             total += env.CallInt(buffer.Handle, capacity);
             using var s = new LocalRef(env, env.CallStaticObject(text.Handle, valueOf, [JValue.Int(i)]));
             if (i % 9999 == 0)
@@ -206,24 +206,21 @@ public sealed unsafe class JniEnvTests(JvmFixture fixture)
             }
         }
 
-        Assert.Equal(100_000L * 16 * 1024, total);
+        Assert.Equal(100_000L * 6 * 1024, total);
     }
 
     [Fact]
     public void A_local_frame_frees_every_reference_made_inside_it()
     {
-        // 40 frames of 100 buffers of 128 KiB: 512 MB, more than the heap, unless each PopLocalFrame frees its 12.8 MB.
+        // 120 frames of two 2 MiB buffers: 480 MB, more than the heap, unless each PopLocalFrame frees its 4 MB.
         using var byteBuffer = new JavaClass(_jvm, "java/nio/ByteBuffer");
         var allocate = byteBuffer.StaticMethod("allocate", "(I)Ljava/nio/ByteBuffer;");
         var env = _jvm.Env;
-        for (var frame = 0; frame < 40; frame++)
+        for (var frame = 0; frame < 120; frame++)
         {
-            env.PushLocalFrame(128);
-            for (var i = 0; i < 100; i++)
-            {
-                env.CallStaticObject(byteBuffer.Handle, allocate, [JValue.Int(128 * 1024)]);
-            }
-
+            env.PushLocalFrame(4);
+            env.CallStaticObject(byteBuffer.Handle, allocate, [JValue.Int(2 << 20)]);
+            env.CallStaticObject(byteBuffer.Handle, allocate, [JValue.Int(2 << 20)]);
             env.PopLocalFrame();
         }
     }

@@ -57,6 +57,7 @@ def write(spec):
     for item in spec:
         data = pattern(item["shape"], item.get("dtype", "uint16"), item.get("seed", 1))
         kwargs = {
+            "photometric": "minisblack",
             "bigtiff": item.get("bigtiff", False),
             "byteorder": item.get("byteorder", "<"),
         }

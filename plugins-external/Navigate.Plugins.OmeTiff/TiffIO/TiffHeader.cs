@@ -206,12 +206,27 @@ internal sealed class TiffHeader
                 ? (Read64(e[4..], LittleEndian), Read64(e[12..], LittleEndian))
                 : (Read32(e[4..], LittleEndian), (ulong)Read32(e[8..], LittleEndian));
             entries[i] = new TiffEntry(start + (i * (long)EntrySize), tag, type, entryCount, value);
+            var bytes = TypeSize(type) * entryCount;
+            if (bytes > (ulong)OffsetSize && (value > (ulong)Length || bytes > (ulong)Length - value))
+            {
+                throw new TruncatedTiffException(Path, page, (long)Math.Min(value, long.MaxValue), $"the values of tag {tag} ({entryCount} x type {type}) need bytes {value}..{value + bytes}, but the file ends at {Length}: the file is truncated or the tag's offset is wrong.");
+            }
         }
 
         var nextSpan = buffer.AsSpan((int)(count * EntrySize));
         var next = BigTiff ? checked((long)Read64(nextSpan, LittleEndian)) : Read32(nextSpan, LittleEndian);
         return (entries, next, start + (count * EntrySize));
     }
+
+    /// <summary>Bytes per value of a TIFF field type; 0 for types this check does not know.</summary>
+    private static ulong TypeSize(ushort type) => type switch
+    {
+        1 or 2 or 6 or 7 => 1,
+        3 or 8 => 2,
+        4 or 9 or 11 or 13 => 4,
+        5 or 10 or 12 or 16 or 17 or 18 => 8,
+        _ => 0,
+    };
 
     private static ushort Read16(ReadOnlySpan<byte> b, bool le) => le ? BinaryPrimitives.ReadUInt16LittleEndian(b) : BinaryPrimitives.ReadUInt16BigEndian(b);
 

@@ -22,8 +22,9 @@ internal readonly record struct PageFormat(int Width, int Height, PixelType Pixe
 /// replaces the description once the whole stack is known.
 /// </summary>
 /// <remarks>
-/// After every page the file is a complete TIFF (LibTiff writes each page's directory and links it right away), so a
-/// crash loses at most the page being written.
+/// After every page the file is a complete TIFF: LibTiff writes each page's directory and links it right away, and the
+/// page is flushed to the operating system, so a process that dies loses at most the page being written. (Power
+/// loss is another matter: nothing here forces data to the disk.)
 /// </remarks>
 internal sealed class TiffStackWriter : IDisposable
 {
@@ -90,6 +91,8 @@ internal sealed class TiffStackWriter : IDisposable
             throw new IOException($"{Path}: writing page {Pages} failed: {_stream.TakeErrors()}");
         }
 
+        // Hand the directory to the OS now (no fsync): if the process dies, the file ends with this complete page.
+        _file.Flush();
         Pages++;
     }
 

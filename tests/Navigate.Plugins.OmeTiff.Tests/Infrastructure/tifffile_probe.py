@@ -55,6 +55,12 @@ def pattern(shape, dtype, seed):
 def write(spec):
     results = []
     for item in spec:
+        if item["kind"] == "pages":
+            with tifffile.TiffWriter(item["path"]) as w:
+                for n, shape in enumerate(item["pages"]):
+                    w.write(pattern(shape, item.get("dtype", "uint16"), n), photometric="minisblack", contiguous=False)
+            results.append({"path": item["path"]})
+            continue
         data = pattern(item["shape"], item.get("dtype", "uint16"), item.get("seed", 1))
         kwargs = {
             "photometric": "minisblack",
@@ -74,6 +80,8 @@ def write(spec):
             tifffile.imwrite(item["path"], data, ome=True, metadata=metadata, **kwargs)
         elif kind == "imagej":
             tifffile.imwrite(item["path"], data, imagej=True, resolution=(1 / dx, 1 / dy), metadata={"spacing": dz, "unit": "um", "axes": "ZYX"}, **kwargs)
+        elif kind == "bare":
+            tifffile.imwrite(item["path"], data, description=None, metadata=None, **kwargs)
         else:
             tifffile.imwrite(item["path"], data, resolution=(1e4 / dx, 1e4 / dy, "CENTIMETER"), metadata={"spacing": dz, "unit": "um", "axes": "ZYX"}, **kwargs)
         results.append({"path": item["path"], "sha256": hashlib.sha256(numpy.ascontiguousarray(data).astype(data.dtype.newbyteorder("<")).tobytes()).hexdigest()})

@@ -13,6 +13,19 @@ internal sealed class TempFolder : IDisposable
 
     public string Combine(params string[] parts) => System.IO.Path.Combine([Path, .. parts]);
 
+    /// <summary>Copies a built plugin folder to <c>plugins/NAME/</c> here (the host loads plugins only from below its plugins.json); returns the main dll.</summary>
+    public string CopyPlugin(string builtFolder, string name)
+    {
+        var target = Combine("plugins", name);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(builtFolder))
+        {
+            File.Copy(file, System.IO.Path.Combine(target, System.IO.Path.GetFileName(file)));
+        }
+
+        return System.IO.Path.Combine(target, name + ".dll");
+    }
+
     public void Dispose()
     {
         try

@@ -25,10 +25,9 @@ public sealed class OmeTiffDataSourceWriteTests
         }
 
         Assert.Equal(8, expected.Count);
-        foreach (var ((c, t, p), planes) in expected)
+        var files = Tifffile.Read([.. expected.Keys.Select(k => temp.Combine("run", $"Position{k.P}", $"CH0{k.C}_{k.T:000000}.ome.tiff"))]);
+        foreach (var (((c, t, p), planes), file) in expected.Zip(files))
         {
-            var path = temp.Combine("run", $"Position{p}", $"CH0{c}_{t:000000}.ome.tiff");
-            var file = Tifffile.Read(path)[0];
             Assert.True(file.GetProperty("is_ome").GetBoolean());
             Assert.False(file.GetProperty("is_bigtiff").GetBoolean());
             Assert.Equal("<", file.GetProperty("byteorder").GetString());
@@ -83,9 +82,9 @@ public sealed class OmeTiffDataSourceWriteTests
         }
 
         Assert.False(Directory.Exists(temp.Combine("Position0")));
-        foreach (var ((c, t, _), planes) in expected)
+        var files = Tifffile.Read([.. expected.Keys.Select(k => temp.Combine($"CH0{k.C}_{k.T:000000}.tif"))]);
+        foreach (var (((c, t, _), planes), file) in expected.Zip(files))
         {
-            var file = Tifffile.Read(temp.Combine($"CH0{c}_{t:000000}.tif"))[0];
             Assert.False(file.GetProperty("is_ome").GetBoolean());
             Assert.True(file.GetProperty("is_shaped").GetBoolean());
             Assert.Equal([4, 24, 40], file.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()));

@@ -37,6 +37,13 @@ internal static class Tifffile
         return [.. Run(["read", .. paths]).EnumerateArray()];
     }
 
+    /// <summary>One pixel of one page, the page count and (OME) that page's PositionZ, reading only that page.</summary>
+    public static JsonElement ReadPage(string path, int page, int y, int x)
+    {
+        Require();
+        return Run(["page", path, page.ToString(System.Globalization.CultureInfo.InvariantCulture), y.ToString(System.Globalization.CultureInfo.InvariantCulture), x.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+    }
+
     /// <summary>Writes files with tifffile from a spec list (see tifffile_probe.py); returns path and sha256 of each.</summary>
     public static JsonElement[] Write(string workFolder, params object[] items)
     {

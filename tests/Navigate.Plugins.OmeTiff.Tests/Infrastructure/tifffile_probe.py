@@ -45,6 +45,16 @@ def describe(path):
         return out
 
 
+def page_value(path, page, y, x):
+    """One pixel of one page, without reading the whole file (for multi-GB files)."""
+    with tifffile.TiffFile(path) as tif:
+        out = {"is_bigtiff": tif.is_bigtiff, "pages": len(tif.pages), "value": float(tif.pages[page].asarray()[y, x])}
+        if tif.is_ome:
+            planes = tifffile.xml2dict(tif.ome_metadata)["OME"]["Image"]["Pixels"]["Plane"]
+            out["plane_position_z"] = planes[page].get("PositionZ")
+        return out
+
+
 def pattern(shape, dtype, seed):
     count = int(numpy.prod(shape))
     i = numpy.arange(count, dtype=numpy.uint64)
@@ -91,6 +101,8 @@ def write(spec):
 def main():
     if sys.argv[1] == "read":
         result = [describe(p) for p in sys.argv[2:]]
+    elif sys.argv[1] == "page":
+        result = page_value(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
     elif sys.argv[1] == "write":
         with open(sys.argv[2]) as f:
             result = write(json.load(f))

@@ -369,7 +369,7 @@ public sealed partial class OmeTiffDataSource
         long frames = 0;
         foreach (var file in DatasetLayout.StackFilesUnder(_layout.Root))
         {
-            if (file.EndsWith(_layout.Suffix, StringComparison.OrdinalIgnoreCase) && !(_layout.IsOme ^ DatasetLayout.SuffixOf(Path.GetFileName(file))!.StartsWith(".ome", StringComparison.OrdinalIgnoreCase)))
+            if (DatasetLayout.TryParseStackName(Path.GetFileName(file), out _, out _, out var suffix) && string.Equals(suffix, _layout.Suffix, StringComparison.OrdinalIgnoreCase))
             {
                 using var handle = File.OpenHandle(file);
                 frames += TiffHeader.Read(file, handle).IfdOffsets.Count;

@@ -304,6 +304,7 @@ public sealed partial class OmeTiffDataSource : IDataSource
             {
                 var final = slot.Info! with
                 {
+                    PositionStage = _positionViews.GetValueOrDefault(_setPosition) ?? slot.Info.PositionStage,
                     Planes = writer.Pages,
                     PlanePositions = slot.Positions[..writer.Pages],
                 };

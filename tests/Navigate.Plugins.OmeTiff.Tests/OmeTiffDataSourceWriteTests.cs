@@ -126,9 +126,10 @@ public sealed class OmeTiffDataSourceWriteTests
     {
         using var temp = new TempFolder();
         var m = TestAcquisition.Small(channels: 3, z: 1, timepoints: 4);
+        Dictionary<(int C, int T, int P), List<byte[]>> expected;
         using (var source = Format.Create(temp.Combine("CH00_000000.ome.tiff"), m, new DataSourceOptions()))
         {
-            TestAcquisition.WriteAll(source, m);
+            expected = TestAcquisition.WriteAll(source, m);
         }
 
         var files = Directory.GetFiles(temp.Path).Select(Path.GetFileName).Order().ToArray();
@@ -136,6 +137,11 @@ public sealed class OmeTiffDataSourceWriteTests
         Assert.Equal("CH02_000003.ome.tiff", files[^1]);
         var last = Tifffile.Read(temp.Combine("CH02_000003.ome.tiff"))[0];
         Assert.Equal(1, last.GetProperty("pages").GetInt32());
+        Assert.Equal(TestAcquisition.Sha256(expected[(2, 3, 0)][0]), last.GetProperty("sha256").GetString());
+
+        using var read = Format.Open(temp.Path);
+        Assert.Equal(new DataShape(40, 24, 3, 1, 4), read.Shape);
+        Assert.Equal(expected[(1, 2, 0)][0], read.GetData(timepoint: 2, channel: 1).Bytes);
     }
 
     [Fact]

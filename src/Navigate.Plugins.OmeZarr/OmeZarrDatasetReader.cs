@@ -19,8 +19,7 @@ internal static class OmeZarrDatasetReader
         IReadOnlyList<OmeZarrDataSource.ReadPosition> Positions,
         AcquisitionMetadata Metadata,
         OmeZarrOptions Options,
-        long FramesWritten,
-        IReadOnlyList<ImageGroup> Images);
+        long FramesWritten);
 
     /// <summary>An image group and its metadata, in position order.</summary>
     public sealed record ImageGroup(string GroupPath, NgffMultiscale Multiscale, NgffOmero? Omero);
@@ -70,7 +69,7 @@ internal static class OmeZarrDatasetReader
             Chunks = new ChunkShape(chunk.Z, chunk.Y, chunk.X),
             Compression = level0.Array.Compression,
         };
-        return new Result(positions, metadata, options, framesWritten, images);
+        return new Result(positions, metadata, options, framesWritten);
     }
 
     /// <summary>The image groups of the dataset in position order.</summary>

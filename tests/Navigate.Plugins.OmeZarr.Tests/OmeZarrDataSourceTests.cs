@@ -440,6 +440,32 @@ public sealed class OmeZarrDataSourceTests : IDisposable
     }
 
     [Fact]
+    public void Setup_writes_the_root_group_at_once_and_each_array_before_its_first_chunk()
+    {
+        var m = Small(c: 1, z: 2, t: 1, p: 2);
+        using var source = Create(m);
+        var root = _temp.Combine("data.ome.zarr");
+        Assert.True(File.Exists(Path.Combine(root, ".zgroup")));
+        using (var attributes = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, ".zattrs"))))
+        {
+            var navigate = attributes.RootElement.GetProperty("navigate");
+            Assert.Equal(0, navigate.GetProperty("frames_written").GetInt64());
+            Assert.Equal(4, navigate.GetProperty("frames_expected").GetInt64());
+            Assert.False(navigate.GetProperty("complete").GetBoolean());
+            Assert.False(attributes.RootElement.TryGetProperty("multiscales", out _));
+        }
+
+        source.NewPosition(0, null);
+        Assert.True(File.Exists(Path.Combine(root, "p0_0", ".zarray")));
+        Assert.True(File.Exists(Path.Combine(root, "p0_3", ".zattrs")));
+        Assert.DoesNotContain(Directory.GetFiles(Path.Combine(root, "p0_0")), f => !Path.GetFileName(f).StartsWith('.'));
+        source.Setup(); // again: only refreshes the attributes
+        Assert.True(File.Exists(Path.Combine(root, "p0_0", ".zarray")));
+        using var refreshed = JsonDocument.Parse(File.ReadAllText(Path.Combine(root, ".zattrs")));
+        Assert.Equal(1, refreshed.RootElement.GetProperty("multiscales").GetArrayLength());
+    }
+
+    [Fact]
     public void Unknown_settings_are_refused_before_anything_is_written()
     {
         var e = Assert.Throws<OmeZarrOptionsException>(() => Create(Small(), ("compresion", "lz4")));

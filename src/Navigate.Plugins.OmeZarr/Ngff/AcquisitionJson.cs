@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Navigate.Data;
@@ -145,10 +144,6 @@ public static class AcquisitionJson
         };
     }
 
-    /// <summary>Reads a stage position written by <see cref="ToJson(StagePosition)"/>.</summary>
-    internal static StagePosition ReadStagePosition(JsonElement json, string document, string path) =>
-        ReadStagePosition(new Reader(document, string.Empty), json, path);
-
     private static StagePosition ReadStagePosition(Reader r, JsonElement p, string at)
     {
         r.Object(p, at);
@@ -214,7 +209,4 @@ public static class AcquisitionJson
             _ => throw Error(path, $"is {NgffReader.Describe(e)}; expected true or false."),
         };
     }
-
-    /// <summary>Formats a number for messages.</summary>
-    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

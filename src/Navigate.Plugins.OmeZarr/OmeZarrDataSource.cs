@@ -482,33 +482,45 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             }
 
             var durable = failure is null ? _counter : _queue?.DurableFrames ?? 0;
-            if (durable < _planned.FrameCount && durable > 0)
+            try
             {
-                ShrinkTo(durable);
+                Finish(durable, complete: failure is null && _counter == _planned.FrameCount);
+            }
+            catch (IOException) when (failure is not null)
+            {
+                // The disk that failed a chunk may fail the metadata too; the first failure is the one to report.
             }
 
-            if (_options.Layout == OmeZarrLayout.Bioformats2Raw)
-            {
-                for (var p = 0; p < _arrays.Count && p < _metadata.Positions; p++)
-                {
-                    if (_arrays[p].Length > 0)
-                    {
-                        WritePositionAttributes(p);
-                    }
-                }
-
-                WriteSeries();
-            }
-
-            // Last: the root attributes say the dataset is complete only once everything else is on disk.
-            WriteRootAttributes(complete: failure is null && _counter == _planned.FrameCount, framesWritten: durable);
-
-            _store.WriteConsolidatedMetadata();
             if (failure is not null)
             {
                 throw failure;
             }
         }
+    }
+
+    private void Finish(long durable, bool complete)
+    {
+        if (durable < _planned.FrameCount && durable > 0)
+        {
+            ShrinkTo(durable);
+        }
+
+        if (_options.Layout == OmeZarrLayout.Bioformats2Raw)
+        {
+            for (var p = 0; p < _arrays.Count && p < _metadata.Positions; p++)
+            {
+                if (_arrays[p].Length > 0)
+                {
+                    WritePositionAttributes(p);
+                }
+            }
+
+            WriteSeries();
+        }
+
+        // Last: the root attributes say the dataset is complete only once everything else is on disk.
+        WriteRootAttributes(complete, framesWritten: durable);
+        _store.WriteConsolidatedMetadata();
     }
 
     /// <inheritdoc />

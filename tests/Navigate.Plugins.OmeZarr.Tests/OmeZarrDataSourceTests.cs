@@ -466,6 +466,28 @@ public sealed class OmeZarrDataSourceTests : IDisposable
     }
 
     [Fact]
+    public void A_chunk_the_disk_refuses_stops_the_writer_and_close_reports_it()
+    {
+        var m = Small(c: 1, z: 3, t: 1);
+        var source = Create(m);
+        source.NewPosition(0, null);
+        var level1 = _temp.Combine("data.ome.zarr", "p0_1");
+        Directory.Delete(level1, recursive: true);
+        File.WriteAllText(level1, "in the way"); // chunks of level 1 cannot be stored now
+        source.Write(Frames.Make(0, m.Width, m.Height));
+
+        var e = Assert.Throws<IOException>(() => source.GetData(z: 0));
+        Assert.StartsWith("Writing a chunk failed, so the dataset stops accepting frames: ", e.Message, StringComparison.Ordinal);
+        var next = Assert.Throws<IOException>(() => source.Write(Frames.Make(1, m.Width, m.Height)));
+        Assert.Contains("data.ome.zarr: writing a chunk failed, so the dataset stops accepting frames", next.Message, StringComparison.Ordinal);
+        Assert.Throws<IOException>(source.Close);
+        source.Close(); // once reported, closing again does nothing
+        using var attributes = JsonDocument.Parse(File.ReadAllText(_temp.Combine("data.ome.zarr", ".zattrs")));
+        Assert.False(attributes.RootElement.GetProperty("navigate").GetProperty("complete").GetBoolean());
+        Assert.Equal(0, attributes.RootElement.GetProperty("navigate").GetProperty("frames_written").GetInt64());
+    }
+
+    [Fact]
     public void Unknown_settings_are_refused_before_anything_is_written()
     {
         var e = Assert.Throws<OmeZarrOptionsException>(() => Create(Small(), ("compresion", "lz4")));

@@ -83,15 +83,9 @@ public static class OmeZarrConverter
         {
             var name = Path.GetFileName(key);
             var parent = key.Length > name.Length ? key[..(key.Length - name.Length - 1)] : string.Empty;
-            if (name is ".zarray" or ".zmetadata" || (arraySet.Contains(parent) && name != ".zattrs"))
+            if (name is ".zarray" or ".zmetadata" || arraySet.Contains(parent))
             {
-                continue; // arrays are recreated below; chunks are re-encoded; consolidated metadata is rebuilt.
-            }
-
-            if (name == ".zattrs" && arrayNames.TryGetValue(parent, out var axisNames))
-            {
-                to.WriteAttributes(parent, FixArrayDimensions(from, key, axisNames));
-                continue;
+                continue; // arrays (and their attributes) are recreated below; consolidated metadata is rebuilt.
             }
 
             to.CopyRaw(from, key);
@@ -120,6 +114,11 @@ public static class OmeZarrConverter
             }
 
             var target = to.CreateArrayLike(array, chunks, options.Codec);
+            if (from.Exists(array.Path + "/.zattrs"))
+            {
+                to.WriteAttributes(array.Path, FixArrayDimensions(from, array.Path + "/.zattrs", arrayNames.GetValueOrDefault(array.Path)));
+            }
+
             array.CopyTo(target, options.Threads, bytes =>
             {
                 var now = Interlocked.Add(ref copied, bytes);
@@ -134,11 +133,11 @@ public static class OmeZarrConverter
     /// The array's attributes with <c>_ARRAY_DIMENSIONS</c> as axis names: navigate wrote the shape there, which xarray
     /// cannot use; a converted dataset gets the names from its multiscale.
     /// </summary>
-    private static JsonObject FixArrayDimensions(OmeZarrStore store, string key, IReadOnlyList<string> axisNames)
+    private static JsonObject FixArrayDimensions(OmeZarrStore store, string key, IReadOnlyList<string>? axisNames)
     {
         using var doc = store.ReadJson(key);
         var json = doc is null ? new JsonObject() : JsonNode.Parse(doc.RootElement.GetRawText()) as JsonObject ?? new JsonObject();
-        if (json[OmeZarrConstants.ArrayDimensionsKey] is JsonArray dims && dims.Count == axisNames.Count && dims.All(d => d?.GetValueKind() == JsonValueKind.Number))
+        if (axisNames is not null && json[OmeZarrConstants.ArrayDimensionsKey] is JsonArray dims && dims.Count == axisNames.Count && dims.All(d => d?.GetValueKind() == JsonValueKind.Number))
         {
             json[OmeZarrConstants.ArrayDimensionsKey] = new JsonArray([.. axisNames.Select(n => (JsonNode)n)]);
         }

@@ -149,7 +149,8 @@ public sealed class ZarrPythonInteropTests : IDisposable
             for i, lvl in enumerate(levels):
                 kwargs = {} if codec == "default" else {"compressor": None if codec == "raw" else compressors[codec]}
                 chunks = tuple(1 if a in "tc" else min(n, 16) for a, n in zip(axes, lvl.shape))
-                group.create_dataset(str(i), data=lvl, chunks=chunks, dimension_separator="/", **kwargs)
+                arr = group.create_dataset(str(i), data=lvl, chunks=chunks, dimension_separator="/", **kwargs)
+                arr.attrs["_ARRAY_DIMENSIONS"] = list(lvl.shape)  # what navigate writes there (a shape, not names)
                 scale = [1.0 if a in "tc" else (0.5 if a == "z" else 0.2 * 2 ** i) for a in axes]
                 datasets.append({"path": str(i), "coordinateTransformations": [{"type": "scale", "scale": scale}]})
                 digest = hashlib.sha256(np.ascontiguousarray(lvl).tobytes()).hexdigest()
@@ -273,8 +274,10 @@ public sealed class ZarrPythonInteropTests : IDisposable
             .Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToDictionary(p => p[0], p => p[2]);
         var target = _temp.Combine("converted.zarr");
         OmeZarrConverter.Convert(source, target, new OmeZarrConversionOptions { Compression = OmeZarrCompression.None, Chunks = new ChunkShape(5, 37, 29), Threads = 2 }, cancellationToken: TestContext.Current.CancellationToken);
+        // The read script asserts that _ARRAY_DIMENSIONS, when present, holds the axis names.
         var after = ParseListing(OmeZarrPython.Run(ReadAllScript, target, "0"));
         Assert.Equal(expected.Count, after.Count);
+        Assert.Contains("\"_ARRAY_DIMENSIONS\": [\n        \"c\"", File.ReadAllText(Path.Combine(target, "1", "2", ".zattrs")), StringComparison.Ordinal);
         foreach (var (key, sha) in expected)
         {
             Assert.Equal(sha, after[key].Sha);

@@ -15,10 +15,6 @@ internal sealed class OmeZarrStore
 {
     private const string GroupKey = ".zgroup";
     private const string ArrayKey = ".zarray";
-    private const string AttributesKey = ".zattrs";
-    private const string ConsolidatedKey = ".zmetadata";
-
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private OmeZarrStore(string path, IZarrStore store)
     {
@@ -84,12 +80,21 @@ internal sealed class OmeZarrStore
     /// <summary>Every key in the store, in ordinal order.</summary>
     public IEnumerable<string> ListKeys() => Store.List();
 
-    /// <summary>Writes <c>{group}/.zgroup</c>.</summary>
-    public void WriteGroup(string group) => Store.Set(Key(group, GroupKey), "{\n    \"zarr_format\": 2\n}"u8);
+    /// <summary>Writes <c>{group}/.zgroup</c> unless the group exists.</summary>
+    public void WriteGroup(string group) => ZarrGroup.OpenOrCreate(Store, group);
 
-    /// <summary>Replaces <c>{node}/.zattrs</c>.</summary>
-    public void WriteAttributes(string node, JsonObject attributes) =>
-        Store.Set(Key(node, AttributesKey), Encoding.UTF8.GetBytes(attributes.ToJsonString(Indented)));
+    /// <summary>Replaces the attributes of the array or group at <paramref name="node"/> (a group is created if neither exists).</summary>
+    public void WriteAttributes(string node, JsonObject attributes)
+    {
+        if (Store.Exists(Key(node, ArrayKey)))
+        {
+            ZarrArray.Open(Store, node).WriteAttributes(attributes);
+        }
+        else
+        {
+            ZarrGroup.OpenOrCreate(Store, node).WriteAttributes(attributes);
+        }
+    }
 
     /// <summary>Stores a text file (the OME-XML) under <paramref name="key"/>.</summary>
     public void WriteText(string key, string text) => Store.Set(key, Encoding.UTF8.GetBytes(text));
@@ -179,22 +184,7 @@ internal sealed class OmeZarrStore
     /// Writes <c>.zmetadata</c>: every <c>.zgroup</c>, <c>.zarray</c> and <c>.zattrs</c> of the hierarchy in one
     /// document (zarr-python's consolidated format 1), so readers open the dataset with one read.
     /// </summary>
-    public void WriteConsolidatedMetadata()
-    {
-        var metadata = new JsonObject();
-        foreach (var key in Store.List())
-        {
-            var name = key[(key.LastIndexOf('/') + 1)..];
-            if (name is GroupKey or ArrayKey or AttributesKey)
-            {
-                using var doc = ReadJson(key);
-                metadata[key] = JsonNode.Parse(doc!.RootElement.GetRawText());
-            }
-        }
-
-        var consolidated = new JsonObject { ["metadata"] = metadata, ["zarr_consolidated_format"] = 1 };
-        Store.Set(ConsolidatedKey, Encoding.UTF8.GetBytes(consolidated.ToJsonString(Indented)));
-    }
+    public void WriteConsolidatedMetadata() => ZarrConsolidatedMetadata.Write(Store);
 
     /// <summary>The Zarr compressor for <paramref name="options"/>.</summary>
     public static IZarrCodec? CodecOf(OmeZarrOptions options) => options.Compression switch

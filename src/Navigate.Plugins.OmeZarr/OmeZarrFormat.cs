@@ -9,12 +9,25 @@ namespace Navigate.Plugins.OmeZarr;
 /// </summary>
 public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector
 {
-    private OmeZarrFormat()
+    private readonly Dictionary<string, string> _defaults;
+
+    /// <summary>
+    /// The format with default settings for every dataset it creates (from the plugin's plugins.json entry); settings
+    /// given to <see cref="Create"/> override them.
+    /// </summary>
+    /// <exception cref="OmeZarrOptionsException">A default setting is unknown or bad.</exception>
+    public OmeZarrFormat(IReadOnlyDictionary<string, string> defaults)
     {
+        ArgumentNullException.ThrowIfNull(defaults);
+        OmeZarrOptions.Parse(defaults);
+        _defaults = new Dictionary<string, string>(defaults, StringComparer.OrdinalIgnoreCase);
     }
 
-    /// <summary>The format.</summary>
-    public static OmeZarrFormat Instance { get; } = new();
+    /// <summary>The format with the built-in defaults (<see cref="OmeZarrOptions"/>).</summary>
+    public static OmeZarrFormat Instance { get; } = new(new Dictionary<string, string>());
+
+    /// <summary>The default settings of this format instance.</summary>
+    public IReadOnlyDictionary<string, string> Defaults => _defaults;
 
     /// <inheritdoc />
     public string Name => OmeZarrConstants.FormatName;
@@ -26,8 +39,22 @@ public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector
     public IReadOnlyList<string> FileExtensions => OmeZarrConstants.FileExtensions;
 
     /// <inheritdoc />
-    public IDataSource Create(string path, AcquisitionMetadata metadata, DataSourceOptions options) =>
-        OmeZarrDataSource.Create(path, metadata, options);
+    public IDataSource Create(string path, AcquisitionMetadata metadata, DataSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (_defaults.Count == 0)
+        {
+            return OmeZarrDataSource.Create(path, metadata, options);
+        }
+
+        var settings = new Dictionary<string, string>(_defaults, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
+
+        return OmeZarrDataSource.Create(path, metadata, options with { Settings = settings });
+    }
 
     /// <inheritdoc />
     public IDataSource Open(string path) => OmeZarrDataSource.Open(path);

@@ -26,6 +26,28 @@ public sealed class OmeZarrFormatTests : IDisposable
     }
 
     [Fact]
+    public void Plugin_settings_are_defaults_that_dataset_settings_override()
+    {
+        var services = new ServiceCollection();
+        using var settings = JsonDocument.Parse("""{"layout": "bioformats2raw", "levels": 2, "compression": "gzip"}""");
+        new OmeZarrPlugin().ConfigureServices(services, new PluginContext("omezarr", AppContext.BaseDirectory, settings.RootElement, NullLogger.Instance, AppContext.BaseDirectory));
+        using var provider = services.BuildServiceProvider();
+        var format = Assert.IsType<OmeZarrFormat>(provider.GetRequiredService<IDataSourceFormat>());
+        Assert.Equal("2", format.Defaults["levels"]);
+        var m = OmeZarrLayoutTests.Metadata with { Positions = 1 };
+        using (var source = (OmeZarrDataSource)format.Create(_temp.Combine("d.zarr"), m, new DataSourceOptions { Settings = new Dictionary<string, string> { ["levels"] = "3" } }))
+        {
+            Assert.Equal(OmeZarrLayout.Bioformats2Raw, source.Options.Layout);
+            Assert.Equal(3, source.Options.Levels);
+            Assert.Equal(OmeZarrCompression.Gzip, source.Options.Compression);
+        }
+
+        using var bad = JsonDocument.Parse("""{"layuot": "navigate"}""");
+        var e = Assert.Throws<OmeZarrOptionsException>(() => new OmeZarrPlugin().ConfigureServices(new ServiceCollection(), new PluginContext("omezarr", AppContext.BaseDirectory, bad.RootElement, NullLogger.Instance, AppContext.BaseDirectory)));
+        Assert.Contains("Unknown ome-zarr setting 'layuot'", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Name_aliases_and_extensions()
     {
         var format = OmeZarrFormat.Instance;

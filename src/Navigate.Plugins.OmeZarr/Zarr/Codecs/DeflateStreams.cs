@@ -5,13 +5,17 @@ namespace Navigate.Plugins.OmeZarr.Zarr;
 /// <summary>Runs System.IO.Compression's gzip / zlib streams over caller spans (shared by <see cref="GzipCodec"/> and <see cref="ZlibCodec"/>).</summary>
 internal static unsafe class DeflateStreams
 {
+    // zlib-ng's fastest level codes everything with the fixed Huffman table: up to 9 bits per byte.
     public static int MaxEncodedLength(int decodedLength) =>
-        checked(decodedLength + (decodedLength >> 12) + (decodedLength >> 14) + (decodedLength >> 25) + 64);
+        checked(decodedLength + (decodedLength >> 3) + (decodedLength >> 6) + 128);
 
     public static int Encode(ReadOnlySpan<byte> source, Span<byte> destination, int level, bool gzip)
     {
-        fixed (byte* d = destination)
+        byte empty = 0;
+        fixed (byte* pinned = destination)
         {
+            // fixed gives null for an empty span, which UnmanagedMemoryStream refuses.
+            byte* d = pinned == null ? &empty : pinned;
             using var output = new UnmanagedMemoryStream(d, 0, destination.Length, FileAccess.Write);
             var options = new ZLibCompressionOptions { CompressionLevel = level };
             try
@@ -33,8 +37,10 @@ internal static unsafe class DeflateStreams
     /// <summary>Decodes exactly <paramref name="destination"/>.Length bytes: returns that length, -1 for corrupt data, -2 for more data than fits.</summary>
     public static int TryDecode(ReadOnlySpan<byte> source, Span<byte> destination, bool gzip)
     {
-        fixed (byte* s = source)
+        byte empty = 0;
+        fixed (byte* pinned = source)
         {
+            byte* s = pinned == null ? &empty : pinned;
             using var input = new UnmanagedMemoryStream(s, source.Length);
             using Stream decompressor = gzip ? new GZipStream(input, CompressionMode.Decompress) : new ZLibStream(input, CompressionMode.Decompress);
             int total = 0;
@@ -63,8 +69,10 @@ internal static unsafe class DeflateStreams
 
     public static void Decode(ReadOnlySpan<byte> source, Span<byte> destination, bool gzip, string name, string? key)
     {
-        fixed (byte* s = source)
+        byte empty = 0;
+        fixed (byte* pinned = source)
         {
+            byte* s = pinned == null ? &empty : pinned;
             using var input = new UnmanagedMemoryStream(s, source.Length);
             using Stream decompressor = gzip ? new GZipStream(input, CompressionMode.Decompress) : new ZLibStream(input, CompressionMode.Decompress);
             int total = 0;

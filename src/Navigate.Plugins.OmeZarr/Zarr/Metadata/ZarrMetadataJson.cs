@@ -12,7 +12,13 @@ internal static class ZarrMetadataJson
     public const string AttributesKey = ".zattrs";
     public const string ConsolidatedKey = ".zmetadata";
 
-    private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, IndentSize = 4 };
+    // Non-ASCII text (units such as "µm") is written as UTF-8, not \u escapes: every JSON reader takes both.
+    private static readonly JsonWriterOptions WriterOptions = new()
+    {
+        Indented = true,
+        IndentSize = 4,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
     // Messages quote JSON as written ("<u2", not "\u003Cu2").
     private static readonly JsonSerializerOptions MessageOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };

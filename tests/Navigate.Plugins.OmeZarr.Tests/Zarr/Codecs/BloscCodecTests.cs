@@ -28,7 +28,8 @@ public sealed class BloscCodecTests
     [MemberData(nameof(Settings))]
     public void RoundTripsSmoothNoisyAndOddSizedData(BloscCompressor compressor, BloscShuffle shuffle, int typeSize, int blockSize)
     {
-        foreach (int level in new[] { 0, 1, 5, 9 })
+        // Level 9 (zstd's level 22) is slow in managed zstd: the layout test covers it on small buffers.
+        foreach (int level in new[] { 0, 1, 5 })
         {
             var codec = new BloscCodec(compressor, level, shuffle, blockSize);
             foreach (byte[] input in new[] { TestData.Smooth(70_001), TestData.Noise(20_000), TestData.Smooth(100), Array.Empty<byte>(), new byte[4097] })

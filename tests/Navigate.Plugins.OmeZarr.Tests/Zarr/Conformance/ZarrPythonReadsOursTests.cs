@@ -44,7 +44,7 @@ public sealed class ZarrPythonReadsOursTests(ZarrPythonReadsOursTests.Fixture fi
         Assert.Equal(3, consolidated["attrs"]!["nested"]!["list"]!.AsArray().Count);
     }
 
-    internal sealed record Case(string Name, string Codec, ZarrDataType DataType, char Separator, bool Edge, long[] Shape, int[] Chunks);
+    internal sealed record Case(string Name, string Codec, ZarrDataType DataType, char Separator, bool Edge, long[] Shape, int[] Chunks, ZarrOrder Order = ZarrOrder.C);
 
     internal static IEnumerable<Case> AllCases()
     {
@@ -60,6 +60,18 @@ public sealed class ZarrPythonReadsOursTests(ZarrPythonReadsOursTests.Fixture fi
                         yield return new Case(name, codec, type, separator, edge, edge ? [37, 23] : [40, 24], [20, 12]);
                     }
                 }
+            }
+        }
+
+        // F order and big endian, which we also write (3-D so the transposition is not trivial).
+        foreach (string codec in new[] { "none", "blosc-lz4-s1", "zstd" })
+        {
+            foreach (string dtype in new[] { "<u2", ">u2", ">i4", ">f8", "|u1", "<f4" })
+            {
+                ZarrDataType type = ZarrDataType.Parse(dtype);
+                string t = dtype.Replace('<', 'l').Replace('>', 'b').Replace('|', 'n');
+                yield return new Case($"{codec}_{t}_F", codec, type, '.', true, [5, 37, 23], [2, 20, 12], ZarrOrder.F);
+                yield return new Case($"{codec}_{t}_C3d", codec, type, '/', true, [5, 37, 23], [2, 20, 12]);
             }
         }
 
@@ -162,10 +174,11 @@ public sealed class ZarrPythonReadsOursTests(ZarrPythonReadsOursTests.Fixture fi
                     Compressor = CreateCodec(c.Codec),
                     DimensionSeparator = c.Separator,
                     FillValue = ZarrFillValue.Zero,
+                    Order = c.Order,
                 };
                 ZarrArray array = root.CreateArray(c.Name, metadata);
-                byte[] values = ElementPattern.Bytes(c.DataType, c.Shape[0] * c.Shape[1]);
-                array.WriteRegion([0, 0], c.Shape, values);
+                byte[] values = ElementPattern.Bytes(c.DataType, c.Shape.Aggregate(1L, (a, b) => a * b));
+                array.WriteRegion(new long[c.Shape.Length], c.Shape, values);
                 Expected[c.Name] = values;
                 names.Add(c.Name);
             }

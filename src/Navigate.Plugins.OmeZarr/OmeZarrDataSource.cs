@@ -47,6 +47,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     private ChunkAssembler? _assembler;
     private readonly Stopwatch _sinceProgress = new();
     private long _recordedFrames;
+    private long _milestone;
     private byte[]? _droppedFrame;
     private readonly List<long> _dropped = [];
 
@@ -306,19 +307,19 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             EnsureOpen();
             if (_counter >= _planned.FrameCount)
             {
-                throw new InvalidOperationException($"{FileName}: the dataset is complete; it holds all {_planned.FrameCount} frames.");
+                OmeZarrThrowHelper.ThrowComplete(FileName, _planned.FrameCount);
             }
 
             var bpp = _metadata.PixelType.BytesPerPixel();
             var expected = (long)_metadata.Width * _metadata.Height * bpp;
             if (frame.Length != expected)
             {
-                throw new ArgumentException($"{FileName}: a {_metadata.Width}×{_metadata.Height} {_metadata.PixelType} frame has {expected} bytes; got {frame.Length}.", nameof(frame));
+                OmeZarrThrowHelper.ThrowFrameSize(FileName, _metadata.Width, _metadata.Height, _metadata.PixelType, expected, frame.Length, nameof(frame));
             }
 
             if (_queue?.Failure is { } failure)
             {
-                throw new IOException($"{FileName}: writing a chunk failed, so the dataset stops accepting frames: {failure.Message}", failure);
+                OmeZarrThrowHelper.ThrowWriteFailed(FileName, failure);
             }
 
             var index = _metadata.IndexOf(_counter);
@@ -344,7 +345,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             _assembler!.EndFrame(_counter);
             _counter++;
             FramesWritten = _counter;
-            RecordProgressIfDue(index);
+            RecordProgressIfDue();
             return index;
         }
     }
@@ -526,7 +527,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     {
         if (Mode != DataSourceMode.Write)
         {
-            throw new InvalidOperationException($"{FileName} is open for reading.");
+            OmeZarrThrowHelper.ThrowReadOnly(FileName);
         }
     }
 
@@ -534,7 +535,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     {
         if (_closed)
         {
-            throw new InvalidOperationException($"{FileName} is closed.");
+            OmeZarrThrowHelper.ThrowClosed(FileName);
         }
     }
 
@@ -652,27 +653,25 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         _recordedFrames = frames;
     }
 
-    private void RecordProgressIfDue(FrameIndex index)
+    /// <summary>
+    /// Rewrites the frames-written count in the root attributes when a completed position has become durable, or every
+    /// <see cref="OmeZarrConstants.ProgressIntervalSeconds"/> seconds when the count moved. It never waits for the
+    /// workers: a pause at every position would cost frames at camera rate.
+    /// </summary>
+    private void RecordProgressIfDue()
     {
-        var positionDone = _counter % (_metadata.FrameCount / _metadata.Positions) == 0;
-        if (!positionDone && _sinceProgress.Elapsed.TotalSeconds < OmeZarrConstants.ProgressIntervalSeconds)
+        if (_counter % (_planned.FrameCount / _planned.Positions) == 0)
         {
-            return;
+            _milestone = _counter;
         }
 
-        if (positionDone)
+        var durable = _queue!.DurableFrames;
+        var milestoneReached = _milestone > _recordedFrames && durable >= _milestone;
+        if (milestoneReached || (durable != _recordedFrames && _sinceProgress.Elapsed.TotalSeconds >= OmeZarrConstants.ProgressIntervalSeconds))
         {
-            // Make the completed position durable before saying so.
-            _queue!.Drain();
+            WriteRootAttributes(complete: false, framesWritten: durable);
+            _sinceProgress.Restart();
         }
-
-        if (_queue!.DurableFrames != _recordedFrames)
-        {
-            WriteRootAttributes(complete: false);
-        }
-
-        _sinceProgress.Restart();
-        _ = index;
     }
 
     /// <summary>navigate's <c>_check_shape</c>: counts become the highest index reached by frames 0 .. n-1, plus one.</summary>

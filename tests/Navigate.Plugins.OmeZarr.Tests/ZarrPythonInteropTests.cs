@@ -290,9 +290,14 @@ public sealed class ZarrPythonInteropTests : IDisposable
         var path = _temp.Combine("crashed.ome.zarr");
         var source = OmeZarrDataSource.Create(path, m, new DataSourceOptions { Settings = new Dictionary<string, string> { ["compression"] = "gzip", ["threads"] = "2" } });
         var perPosition = m.FrameCount / m.Positions;
-        Frames.WriteAll(source, m, perPosition + 3); // position 0 complete, position 1 started
+        Frames.WriteAll(source, m, perPosition);
+        source.GetSlice(.., .., 0, 0..1); // reading waits for the queued chunks (a fast disk would be there already)
+        for (var f = perPosition; f < perPosition + 3; f++)
+        {
+            source.Write(Frames.Make(f, m.Width, m.Height)); // position 1 starts; the next write records position 0
+        }
 
-        // No Close: what a killed process leaves. Position 0's completion made its frames durable and recorded.
+        // No Close: what a killed process leaves. Position 0 is durable and recorded as written.
         const string Script = """
             import sys, json, zarr
             root = zarr.open_group(sys.argv[1], mode="r")

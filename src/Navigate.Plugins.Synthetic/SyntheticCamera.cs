@@ -142,9 +142,9 @@ public sealed class SyntheticCamera : ICamera
                 _sceneSize = (width, height);
             }
 
+            DiscardUndelivered();
             _framesDelivered = 0;
             _framesDropped = 0;
-            _delivered?.Dispose();
             _delivered = new BlockingCollection<Frame>(new ConcurrentQueue<Frame>(), pool.Capacity + 1);
             _stop?.Dispose();
             _stop = new CancellationTokenSource();
@@ -188,18 +188,10 @@ public sealed class SyntheticCamera : ICamera
     {
         lock (_gate)
         {
+            // Frames already produced stay queued: the consumer reads them until WaitForFrame answers Completed.
             _stop?.Cancel();
             _producer?.Join();
             _producer = null;
-            if (_delivered is { } delivered)
-            {
-                // Frames produced but never read go back to the pool; they were exposed, so they count as dropped.
-                while (delivered.TryTake(out var left))
-                {
-                    left.Dispose();
-                    Interlocked.Increment(ref _framesDropped);
-                }
-            }
         }
     }
 
@@ -212,9 +204,28 @@ public sealed class SyntheticCamera : ICamera
         }
 
         StopSequence();
-        _delivered?.Dispose();
+        DiscardUndelivered();
+
         _stop?.Dispose();
         _disposed = true;
+    }
+
+    private void DiscardUndelivered()
+    {
+        if (_delivered is not { } delivered)
+        {
+            return;
+        }
+
+        // Frames produced but never read go back to the pool; they were exposed, so they count as dropped.
+        while (delivered.TryTake(out var left))
+        {
+            left.Dispose();
+            Interlocked.Increment(ref _framesDropped);
+        }
+
+        delivered.Dispose();
+        _delivered = null;
     }
 
     private sealed class Sequence(

@@ -83,6 +83,14 @@ public sealed class SyntheticCameraTests
         }
 
         camera.StopSequence();
+        // What was produced before the stop is still delivered, in order, then the sequence completes.
+        var last = 9L;
+        while (camera.WaitForFrame(TimeSpan.FromSeconds(1), out var rest, TestContext.Current.CancellationToken) == FrameWaitResult.Frame)
+        {
+            Assert.Equal(++last, rest!.FrameNumber);
+            rest.Dispose();
+        }
+
         Assert.False(camera.IsAcquiring);
         Assert.Equal(FrameWaitResult.Completed, camera.WaitForFrame(TimeSpan.FromMilliseconds(10), out _, TestContext.Current.CancellationToken));
         Assert.Equal(4, pool.Available);

@@ -50,7 +50,11 @@ public interface ICamera : IDisposable
     /// <summary>Fires one software trigger (when the trigger source is <see cref="TriggerSource.Software"/>).</summary>
     void FireSoftwareTrigger();
 
-    /// <summary>Stops the sequence and releases driver buffers. Safe to call when not acquiring.</summary>
+    /// <summary>
+    /// Stops the sequence. Frames already captured into the caller's pool are still returned by
+    /// <see cref="WaitForFrame"/> until it answers <see cref="FrameWaitResult.Completed"/>, so a stop loses nothing
+    /// that was exposed. Safe to call when not acquiring.
+    /// </summary>
     void StopSequence();
 }
 

@@ -15,6 +15,10 @@ public static class NavigateCli
         global.AddTo(root);
         root.Subcommands.Add(PluginsCommand.Create(global, console));
         root.Subcommands.Add(DevicesCommand.Create(global, console));
+        root.Subcommands.Add(AcquireCommand.Create(global, console));
+        root.Subcommands.Add(InspectCommand.Create(global, console));
+        root.Subcommands.Add(ConvertCommand.Create(global, console));
+        root.Subcommands.Add(BenchCommand.Create(global, console));
 
         var parse = root.Parse(args);
         var verbose = parse.GetValue(global.Verbose);
@@ -40,7 +44,10 @@ public static class NavigateCli
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            var shown = e is PluginManifestException or KeyNotFoundException ? e.Message.Trim('\'', '"') : $"{e.GetType().Name}: {e.Message}";
+            // Errors whose messages were written for users are shown as they are; anything else names its type.
+            var shown = e is PluginManifestException or KeyNotFoundException or Acquisition.AcquisitionException or IOException or ArgumentException
+                ? e.Message.Trim('\'', '"')
+                : $"{e.GetType().Name}: {e.Message}";
             console.Error.WriteLine($"navigate: error: {shown}");
             if (verbose)
             {

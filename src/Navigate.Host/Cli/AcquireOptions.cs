@@ -1,0 +1,122 @@
+using System.CommandLine;
+using System.Globalization;
+using Navigate.Data;
+using Navigate.Host.Acquisition;
+
+namespace Navigate.Host.Cli;
+
+/// <summary>The options of <c>navigate acquire</c> and how they become an <see cref="AcquisitionRequest"/>.</summary>
+internal sealed class AcquireOptions
+{
+    public const string DefaultOutput = "acquisition.ome.zarr";
+
+    public Option<FileInfo?> Experiment { get; } = new("--experiment") { Description = "navigate's experiment YAML; the options below override it." };
+
+    public Option<string> Out { get; } = new("--out", "-o") { Description = $"Where the dataset goes (default ./{DefaultOutput}).", DefaultValueFactory = _ => DefaultOutput };
+
+    public Option<string> Format { get; } = new("--format") { Description = "Data format (ome-zarr, or a plugin's format).", DefaultValueFactory = _ => Data.FormatCatalog.DefaultFormat };
+
+    public Option<string?> Camera { get; } = new("--camera") { Description = "Camera name (default: synthetic)." };
+
+    public Option<int?> Width { get; } = new("--width") { Description = "Frame width in pixels (default 512)." };
+
+    public Option<int?> Height { get; } = new("--height") { Description = "Frame height in pixels (default 512)." };
+
+    public Option<int?> Z { get; } = new("--z") { Description = "Planes per stack (default 16)." };
+
+    public Option<int?> Channels { get; } = new("--channels") { Description = "Channels (default 2)." };
+
+    public Option<int?> Timepoints { get; } = new("--timepoints") { Description = "Timepoints (default 2)." };
+
+    public Option<int?> Positions { get; } = new("--positions") { Description = "Stage positions (default 2)." };
+
+    public Option<string?> Compression { get; } = new("--compression") { Description = "none|lz4|zstd|gzip (format default when absent)." };
+
+    public Option<int?> Clevel { get; } = new("--clevel") { Description = "Compression level." };
+
+    public Option<int?> Levels { get; } = new("--levels") { Description = "Pyramid levels, including full resolution." };
+
+    public Option<string?> Chunks { get; } = new("--chunks") { Description = "Chunk shape Z,Y,X." };
+
+    public Option<string?> Layout { get; } = new("--layout") { Description = "OME-Zarr layout: navigate|bioformats2raw." };
+
+    public Option<double?> FrameRate { get; } = new("--frame-rate") { Description = "Camera frame rate in frames/s (default: as fast as the writer takes frames)." };
+
+    public Option<int> Ring { get; } = new("--ring") { Description = "Frame buffers between camera and writer (default 64).", DefaultValueFactory = _ => 64 };
+
+    public Option<bool> Sync { get; } = new("--sync") { Description = "Flush the OS cache to disk before the clock stops (durable timings)." };
+
+    public Option<bool> Overwrite { get; } = new("--overwrite") { Description = "Replace existing data at --out." };
+
+    public Option<bool> FailOnDrop { get; } = new("--fail-on-drop") { Description = $"Exit with code {AcquireCommand.DroppedFrames} when any frame was dropped." };
+
+    public Option<bool> Json { get; } = new("--json") { Description = "Print the summary as JSON on stdout (no progress)." };
+
+    public void AddTo(Command command)
+    {
+        foreach (var option in new Option[] { Experiment, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, FrameRate, Ring, Sync, Overwrite, FailOnDrop, Json })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public AcquisitionRequest ToRequest(ParseResult parse)
+    {
+        var metadata = new AcquisitionMetadata { Width = 512, Height = 512, ZSteps = 16, Channels = 2, Timepoints = 2, Positions = 2, IsDynamic = true, VoxelSize = new VoxelSize(0.65, 0.65, 2) };
+        if (parse.GetValue(Experiment) is { } experiment)
+        {
+            throw new UsageException($"--experiment {experiment.FullName}: reading navigate experiment files is not available in this build yet.");
+        }
+
+        metadata = metadata with
+        {
+            Width = Positive(parse.GetValue(Width), "--width") ?? metadata.Width,
+            Height = Positive(parse.GetValue(Height), "--height") ?? metadata.Height,
+            ZSteps = Positive(parse.GetValue(Z), "--z") ?? metadata.ZSteps,
+            Channels = Positive(parse.GetValue(Channels), "--channels") ?? metadata.Channels,
+            Timepoints = Positive(parse.GetValue(Timepoints), "--timepoints") ?? metadata.Timepoints,
+            Positions = Positive(parse.GetValue(Positions), "--positions") ?? metadata.Positions,
+        };
+        if (metadata.StagePositions.Count < metadata.Positions)
+        {
+            // Without an experiment, positions are a row along x, 1 mm apart, so translations in the dataset differ.
+            metadata = metadata with { StagePositions = [.. Enumerable.Range(0, metadata.Positions).Select(p => new Navigate.Devices.StagePosition(p * 1000.0, 0, 0, 0, 0))] };
+        }
+
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        Put(settings, "compression", parse.GetValue(Compression));
+        Put(settings, "clevel", parse.GetValue(Clevel)?.ToString(CultureInfo.InvariantCulture));
+        Put(settings, "levels", Positive(parse.GetValue(Levels), "--levels")?.ToString(CultureInfo.InvariantCulture));
+        Put(settings, "chunks", parse.GetValue(Chunks));
+        Put(settings, "layout", parse.GetValue(Layout));
+
+        var rate = parse.GetValue(FrameRate);
+        if (rate is { } r && !(r > 0))
+        {
+            throw new UsageException($"--frame-rate {r.ToString(CultureInfo.InvariantCulture)}: expected a rate above 0 frames/s.");
+        }
+
+        return new AcquisitionRequest
+        {
+            Metadata = metadata,
+            OutputPath = parse.GetValue(Out)!,
+            Format = parse.GetValue(Format)!,
+            FormatOptions = new DataSourceOptions { Overwrite = parse.GetValue(Overwrite), Settings = settings },
+            Camera = parse.GetValue(Camera),
+            FrameRate = rate,
+            RingFrames = Positive(parse.GetValue(Ring), "--ring")!.Value,
+            Durable = parse.GetValue(Sync),
+        };
+    }
+
+    private static int? Positive(int? value, string name)
+        => value is { } v && v < 1 ? throw new UsageException($"{name} {v}: expected a whole number of at least 1.") : value;
+
+    private static void Put(Dictionary<string, string> settings, string key, string? value)
+    {
+        if (value is not null)
+        {
+            settings[key] = value;
+        }
+    }
+}

@@ -567,9 +567,10 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
 
         _pyramid = new PlanePyramid(_metadata.Width, _metadata.Height, _metadata.PixelType, _options.Levels);
         _pool = new ChunkBufferPool();
-        // Room for a few full rows of level-0 chunks per worker, at least 256 MiB: absorbs disk hiccups at camera rate.
+        // The buffer absorbs disk hiccups at camera rate; it must at least let every worker hold a row of level-0 chunks
+        // while the writer fills the next one.
         var rowBytes = (long)geometries[0].ChunkBytes * geometries[0].GridY * geometries[0].GridX;
-        var budget = Math.Max(256L << 20, rowBytes * 2 * _options.Threads);
+        var budget = Math.Max((long)_options.BufferMegabytes << 20, rowBytes * 2 * _options.Threads);
         _queue = new ChunkWriteQueue(WriteChunk, _pool, _options.Threads, budget);
         _assembler = new ChunkAssembler(geometries, _pool, _queue, (p, k) => _arrays[p][k]);
     }

@@ -38,12 +38,13 @@ public enum OmeZarrLayout
 /// <summary>
 /// The format settings of an OME-Zarr dataset, parsed from <see cref="DataSourceOptions.Settings"/>:
 /// <c>compression</c> (none | lz4 | zstd | gzip), <c>clevel</c> (0–9), <c>chunks</c> (<c>"Z,Y,X"</c>), <c>levels</c>,
-/// <c>layout</c> (navigate | bioformats2raw) and <c>threads</c> (compression threads).
+/// <c>layout</c> (navigate | bioformats2raw), <c>threads</c> (compression threads) and <c>buffer_mb</c> (the most
+/// memory that chunks waiting for compression and disk may hold).
 /// </summary>
 public sealed record OmeZarrOptions
 {
     /// <summary>The setting names this format knows.</summary>
-    public static IReadOnlyList<string> SettingNames { get; } = ["compression", "clevel", "chunks", "levels", "layout", "threads"];
+    public static IReadOnlyList<string> SettingNames { get; } = ["compression", "clevel", "chunks", "levels", "layout", "threads", "buffer_mb"];
 
     /// <summary>Compression codec. Default <see cref="OmeZarrCompression.Lz4"/> (blosc-lz4, as zarr-python 2).</summary>
     public OmeZarrCompression Compression { get; init; } = OmeZarrCompression.Lz4;
@@ -65,6 +66,12 @@ public sealed record OmeZarrOptions
 
     /// <summary>Threads compressing and writing chunks; default <see cref="Environment.ProcessorCount"/>.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// MiB of complete chunks that may wait for (or be in) compression and the disk; <see cref="OmeZarrDataSource.Write(ReadOnlySpan{byte}, Navigate.Devices.StagePosition?)"/>
+    /// blocks while they would exceed it. Default 256 (at least two rows of level-0 chunks per thread are always allowed).
+    /// </summary>
+    public int BufferMegabytes { get; init; } = 256;
 
     /// <summary>The compression level actually used: the given one, or 5 for lz4 and gzip, 3 for zstd, 0 for none.</summary>
     public int EffectiveCompressionLevel => CompressionLevel ?? Compression switch
@@ -99,6 +106,7 @@ public sealed record OmeZarrOptions
                 "levels" => result with { Levels = ParseInt(name, value, 1, OmeZarrConstants.MaxLevels) },
                 "layout" => result with { Layout = ParseLayout(name, value) },
                 "threads" => result with { Threads = ParseInt(name, value, 1, 256) },
+                "buffer_mb" => result with { BufferMegabytes = ParseInt(name, value, 16, 1 << 20) },
                 _ => throw new OmeZarrOptionsException(name, $"Unknown ome-zarr setting '{name}'; expected one of {string.Join(", ", SettingNames)}."),
             };
         }
@@ -115,6 +123,7 @@ public sealed record OmeZarrOptions
             ["levels"] = Levels.ToString(CultureInfo.InvariantCulture),
             ["layout"] = Layout == OmeZarrLayout.Navigate ? "navigate" : "bioformats2raw",
             ["threads"] = Threads.ToString(CultureInfo.InvariantCulture),
+            ["buffer_mb"] = BufferMegabytes.ToString(CultureInfo.InvariantCulture),
         };
         if (CompressionLevel is { } level)
         {

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.InteropServices;
 using Navigate.Devices;
 
@@ -152,7 +153,15 @@ public sealed class PlanePyramid
     private void BuildInteger<TPixel>(ReadOnlySpan<byte> frame)
         where TPixel : unmanaged, IBinaryInteger<TPixel>
     {
-        SumFirstLevel(MemoryMarshal.Cast<byte, TPixel>(frame), _integerSums[1]);
+        if (typeof(TPixel) == typeof(ushort) && Vector256.IsHardwareAccelerated)
+        {
+            SumFirstLevelUInt16(MemoryMarshal.Cast<byte, ushort>(frame), _integerSums[1]);
+        }
+        else
+        {
+            SumFirstLevel(MemoryMarshal.Cast<byte, TPixel>(frame), _integerSums[1]);
+        }
+
         for (var k = 2; k < Levels; k++)
         {
             SumNextLevel(_integerSums[k - 1], _shapes[k - 1], _integerSums[k], _shapes[k]);
@@ -207,6 +216,64 @@ public sealed class PlanePyramid
         }
     }
 
+    /// <summary>
+    /// The 2×2 sums of a uint16 frame, 8 blocks at a time: each pair of neighbours read as one uint32 is summed as
+    /// (low half + high half), the two rows are added, and the 8 sums are widened to 64 bits. sCMOS cameras deliver
+    /// uint16, so this is the loop that runs at camera rate.
+    /// </summary>
+    private void SumFirstLevelUInt16(ReadOnlySpan<ushort> pixels, long[] sums)
+    {
+        var (outWidth, outHeight) = _shapes[1];
+        var pairs = Width / 2;
+        var vectorPairs = pairs - (pairs % Vector256<uint>.Count);
+        var low = Vector256.Create(0xFFFFu);
+        for (var y = 0; y < outHeight; y++)
+        {
+            var top = pixels.Slice(2 * y * Width, Width);
+            var row = sums.AsSpan(y * outWidth, outWidth);
+            if (2 * y + 1 >= Height)
+            {
+                // The last row of an odd height: one row per block.
+                for (var x = 0; x < pairs; x++)
+                {
+                    row[x] = top[2 * x] + (long)top[2 * x + 1];
+                }
+
+                if ((Width & 1) == 1)
+                {
+                    row[pairs] = top[Width - 1];
+                }
+
+                continue;
+            }
+
+            var bottom = pixels.Slice((2 * y + 1) * Width, Width);
+            var topPairs = MemoryMarshal.Cast<ushort, uint>(top[..(2 * pairs)]);
+            var bottomPairs = MemoryMarshal.Cast<ushort, uint>(bottom[..(2 * pairs)]);
+            var target = MemoryMarshal.Cast<long, ulong>(row);
+            var x0 = 0;
+            for (; x0 < vectorPairs; x0 += Vector256<uint>.Count)
+            {
+                var t = Vector256.Create<uint>(topPairs.Slice(x0, Vector256<uint>.Count));
+                var b = Vector256.Create<uint>(bottomPairs.Slice(x0, Vector256<uint>.Count));
+                var sum = (t & low) + (t >> 16) + (b & low) + (b >> 16);
+                var (lower, upper) = Vector256.Widen(sum);
+                lower.CopyTo(target.Slice(x0, Vector256<ulong>.Count));
+                upper.CopyTo(target.Slice(x0 + Vector256<ulong>.Count, Vector256<ulong>.Count));
+            }
+
+            for (var x = x0; x < pairs; x++)
+            {
+                row[x] = top[2 * x] + (long)top[2 * x + 1] + bottom[2 * x] + bottom[2 * x + 1];
+            }
+
+            if ((Width & 1) == 1)
+            {
+                row[pairs] = top[Width - 1] + (long)bottom[Width - 1];
+            }
+        }
+    }
+
     private static void SumNextLevel<TSum>(TSum[] source, (int Width, int Height) sourceShape, TSum[] target, (int Width, int Height) targetShape)
         where TSum : unmanaged, INumberBase<TSum>
     {
@@ -239,27 +306,31 @@ public sealed class PlanePyramid
         var (w, h) = _shapes[level];
         var sums = _integerSums[level];
         var block = 1 << level;
-        var fullCount = (long)block * block;
         var shift = 2 * level;
+        var half = 1L << (shift - 1);
+        // Blocks that lie wholly inside the frame hold 4^level pixels: their mean is a shift. Only the last row and
+        // column can be partial. Signed pixels take the general path (rounding half away from zero needs the sign).
+        var fullColumns = PixelType == PixelType.Int16 ? 0 : Width / block;
         for (var y = 0; y < h; y++)
         {
             var rows = Math.Min(block, Height - y * block);
-            for (var x = 0; x < w; x++)
+            var sumRow = sums.AsSpan(y * w, w);
+            var outRow = target.Slice(y * w, w);
+            var x = 0;
+            if (rows == block)
             {
-                var columns = Math.Min(block, Width - x * block);
-                var count = (long)rows * columns;
-                var sum = sums[y * w + x];
-                long mean;
-                if (count == fullCount && sum >= 0)
+                for (; x < fullColumns; x++)
                 {
-                    mean = (sum + (fullCount >> 1)) >> shift;
+                    outRow[x] = TPixel.CreateTruncating((sumRow[x] + half) >> shift);
                 }
-                else
-                {
-                    mean = sum >= 0 ? (sum + count / 2) / count : -((-sum + count / 2) / count);
-                }
+            }
 
-                target[y * w + x] = TPixel.CreateTruncating(mean);
+            for (; x < w; x++)
+            {
+                var count = (long)rows * Math.Min(block, Width - x * block);
+                var sum = sumRow[x];
+                var mean = sum >= 0 ? (sum + count / 2) / count : -((-sum + count / 2) / count);
+                outRow[x] = TPixel.CreateTruncating(mean);
             }
         }
     }

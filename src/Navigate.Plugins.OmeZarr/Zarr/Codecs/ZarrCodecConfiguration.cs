@@ -19,7 +19,7 @@ public sealed class ZarrCodecConfiguration
         Key = key;
         Id = json["id"] is JsonValue v && v.GetValueKind() == JsonValueKind.String
             ? v.GetValue<string>()
-            : throw new ZarrCodecException($"Codec configuration {json.ToJsonString()} in '{key}' has no string \"id\".", key);
+            : throw new ZarrCodecException($"Codec configuration {ZarrMetadataJson.Describe(json)} in '{key}' has no string \"id\".", key);
     }
 
     /// <summary>The codec id.</summary>
@@ -47,7 +47,7 @@ public sealed class ZarrCodecConfiguration
             return i;
         }
 
-        throw Error($"property \"{name}\" must be a 32-bit integer, found {node.ToJsonString()}");
+        throw Error($"property \"{name}\" must be a 32-bit integer, found {ZarrMetadataJson.Describe(node)}");
     }
 
     /// <summary>A string property; <paramref name="defaultValue"/> when absent (or required when that is null).</summary>
@@ -66,11 +66,11 @@ public sealed class ZarrCodecConfiguration
             return v.GetValue<string>();
         }
 
-        throw Error($"property \"{name}\" must be a string, found {node.ToJsonString()}");
+        throw Error($"property \"{name}\" must be a string, found {ZarrMetadataJson.Describe(node)}");
     }
 
     /// <summary>A <see cref="ZarrCodecException"/> about this configuration: "Codec 'id' in 'key': message."</summary>
     /// <param name="message">What is wrong.</param>
     public ZarrCodecException Error(string message) =>
-        new($"Codec '{Id}' in '{Key}': {message} (configuration {Json.ToJsonString()}).", Key);
+        new($"Codec '{Id}' in '{Key}': {message} (configuration {ZarrMetadataJson.Describe(Json)}).", Key);
 }

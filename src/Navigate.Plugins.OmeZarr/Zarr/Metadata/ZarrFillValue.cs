@@ -65,7 +65,7 @@ public readonly record struct ZarrFillValue
 
         if (node is not JsonValue value)
         {
-            throw Mismatch(node.ToJsonString(), type, key, "expected a number, null, \"NaN\", \"Infinity\" or \"-Infinity\"");
+            throw Mismatch(ZarrMetadataJson.Describe(node), type, key, "expected a number, null, \"NaN\", \"Infinity\" or \"-Infinity\"");
         }
 
         ZarrFillValue parsed;
@@ -98,10 +98,10 @@ public readonly record struct ZarrFillValue
 
                 break;
             default:
-                throw Mismatch(node.ToJsonString(), type, key, "expected a number, null, \"NaN\", \"Infinity\" or \"-Infinity\"");
+                throw Mismatch(ZarrMetadataJson.Describe(node), type, key, "expected a number, null, \"NaN\", \"Infinity\" or \"-Infinity\"");
         }
 
-        parsed.CheckFits(type, key, node.ToJsonString());
+        parsed.CheckFits(type, key, ZarrMetadataJson.Describe(node));
         return parsed;
     }
 
@@ -136,7 +136,7 @@ public readonly record struct ZarrFillValue
     /// <param name="type">The dtype.</param>
     /// <param name="key">The metadata key, for the message.</param>
     public void EnsureFits(ZarrDataType type, string? key = null) =>
-        CheckFits(type, key, ToJson()?.ToJsonString() ?? "null");
+        CheckFits(type, key, ZarrMetadataJson.Describe(ToJson()));
 
     /// <summary>Writes one element holding the value, little endian, into <paramref name="destination"/> (null writes zeros).</summary>
     /// <param name="type">The dtype (its byte order is ignored: memory is little endian).</param>
@@ -154,6 +154,21 @@ public readonly record struct ZarrFillValue
         if (type.Kind == ZarrDataKind.Float)
         {
             double d = AsDouble();
+            if (double.IsNaN(d))
+            {
+                // JSON "NaN" carries no sign or payload: write numpy's positive quiet NaN (.NET's double.NaN is negative).
+                if (type.ItemSize == 4)
+                {
+                    BinaryPrimitives.WriteUInt32LittleEndian(element, 0x7FC00000U);
+                }
+                else
+                {
+                    BinaryPrimitives.WriteUInt64LittleEndian(element, 0x7FF8000000000000UL);
+                }
+
+                return;
+            }
+
             if (type.ItemSize == 4)
             {
                 BinaryPrimitives.WriteSingleLittleEndian(element, (float)d);
@@ -174,7 +189,7 @@ public readonly record struct ZarrFillValue
     }
 
     /// <inheritdoc />
-    public override string ToString() => ToJson()?.ToJsonString() ?? "null";
+    public override string ToString() => ZarrMetadataJson.Describe(ToJson());
 
     private void CheckFits(ZarrDataType type, string? key, string text)
     {

@@ -13,6 +13,8 @@ internal static class ZarrMetadataJson
     public const string ConsolidatedKey = ".zmetadata";
 
     private static readonly JsonWriterOptions WriterOptions = new() { Indented = true, IndentSize = 4 };
+    // Messages quote JSON as written ("<u2", not "\u003Cu2").
+    private static readonly JsonSerializerOptions MessageOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 256 };
 
     /// <summary>Parses a document that must be a JSON object; <see cref="ZarrMetadataException"/> naming the key otherwise.</summary>
@@ -220,7 +222,7 @@ internal static class ZarrMetadataJson
             return "null";
         }
 
-        string text = node.ToJsonString();
+        string text = node.ToJsonString(MessageOptions);
         return text.Length <= 80 ? text : string.Concat(text.AsSpan(0, 77), "...");
     }
 

@@ -6,7 +6,7 @@ namespace Navigate.Plugins.OmeZarr.Tests.Zarr.Conformance;
 /// Runs an independent reader (Debian's zarr-python, node's zarrita). When it is missing the test is skipped, or fails
 /// when NAVIGATE_REQUIRE_READERS=1 (CI).
 /// </summary>
-internal sealed class ExternalTool
+public sealed class ExternalTool
 {
     private readonly Lazy<string?> _unavailableReason;
 

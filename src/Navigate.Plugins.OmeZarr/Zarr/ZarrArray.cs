@@ -440,26 +440,16 @@ public sealed class ZarrArray
     /// <summary>Decodes a stored chunk into <paramref name="destination"/> (exactly a chunk); false if it is not stored.</summary>
     private bool ReadChunkCore(string key, Span<byte> destination)
     {
-        if (!Store.TryGetSize(key, out long size))
+        byte[]? encoded = RentAndRead(key, out int length);
+        if (encoded is null)
         {
             return false;
         }
 
-        if (size > int.MaxValue)
-        {
-            throw new ZarrChunkException($"Chunk '{key}' is {size} bytes; at most {int.MaxValue} bytes can be read.", key);
-        }
-
-        byte[] encoded = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)size));
         byte[]? converted = null;
         byte[]? stage = null;
         try
         {
-            if (!Store.TryGet(key, encoded, out int length))
-            {
-                return false;
-            }
-
             ReadOnlySpan<byte> source = encoded.AsSpan(0, length);
             Span<byte> target = destination;
             if (_needsLayoutConversion)
@@ -500,6 +490,46 @@ public sealed class ZarrArray
         {
             ArrayPool<byte>.Shared.Return(encoded);
             ReturnAll(converted, stage, null);
+        }
+    }
+
+    /// <summary>Reads a stored value into a pooled buffer; null if it does not exist.</summary>
+    private byte[]? RentAndRead(string key, out int length)
+    {
+        for (int attempt = 0; ; attempt++)
+        {
+            if (!Store.TryGetSize(key, out long size))
+            {
+                length = 0;
+                return null;
+            }
+
+            if (size > int.MaxValue)
+            {
+                throw new ZarrChunkException($"Chunk '{key}' is {size} bytes; at most {int.MaxValue} bytes can be read.", key);
+            }
+
+            byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, (int)size));
+            try
+            {
+                if (Store.TryGet(key, buffer, out length))
+                {
+                    return buffer;
+                }
+
+                ArrayPool<byte>.Shared.Return(buffer);
+                return null;
+            }
+            catch (ZarrChunkException) when (attempt < 2)
+            {
+                // A writer replaced the chunk with a longer one between the two calls: size it again.
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+            catch
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                throw;
+            }
         }
     }
 

@@ -22,13 +22,7 @@ public sealed class ThroughTheHostTests : IDisposable
     public ThroughTheHostTests()
     {
         // The host loads plugins only from below the plugins.json folder: lay the built plugin out there.
-        var built = Path.GetDirectoryName(typeof(MicroManagerPlugin).Assembly.Location)!;
-        var target = Path.Combine(_dir, "plugins", "Navigate.Plugins.MicroManager");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(built))
-        {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
+        StandIn.CopyBuiltPlugin("Navigate.Plugins.MicroManager", _dir);
 
         File.WriteAllText(Path.Combine(_dir, "demo.cfg"), StandIn.DemoConfig);
     }

@@ -17,6 +17,34 @@ internal static class StandIn
     public static string InstallDir { get; } = Path.TrimEndingDirectorySeparator(
         typeof(StandIn).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "MmcorejStandInInstallDir").Value!);
 
+    /// <summary>The repository root (the folder holding Navigate.sln).</summary>
+    public static string RepoRoot { get; } = FindRepoRoot();
+
+    /// <summary>Copies the built plugin <paramref name="name"/> (artifacts/plugins/NAME) to <c>plugins/NAME</c> under <paramref name="folder"/>.</summary>
+    public static void CopyBuiltPlugin(string name, string folder)
+    {
+        var built = Path.Combine(RepoRoot, "artifacts", "plugins", name);
+        var target = Path.Combine(folder, "plugins", name);
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(built))
+        {
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+        }
+    }
+
+    private static string FindRepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Navigate.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Navigate.sln not found above {AppContext.BaseDirectory}.");
+    }
+
     /// <summary>MMCoreJ.jar where an install keeps it.</summary>
     public static string Jar => Path.Combine(InstallDir, "plugins", "Micro-Manager", "MMCoreJ.jar");
 

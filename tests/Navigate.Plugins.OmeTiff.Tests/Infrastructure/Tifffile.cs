@@ -60,26 +60,59 @@ internal static class Tifffile
         }
     }
 
+    /// <summary>
+    /// Runs one command in a tifffile process started once for the whole test run (importing numpy and tifffile
+    /// costs more than most commands); commands from parallel tests take turns.
+    /// </summary>
     private static JsonElement Run(IEnumerable<string> args)
     {
-        var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Script);
-        foreach (var a in args)
+        lock (Server)
         {
-            start.ArgumentList.Add(a);
-        }
+            var process = Server.Value;
+            process.StandardInput.WriteLine(JsonSerializer.Serialize(new { args = args.ToArray() }));
+            process.StandardInput.Flush();
+            var line = process.StandardOutput.ReadLine()
+                ?? throw new InvalidOperationException($"tifffile_probe.py exited: {string.Join('\n', ServerErrors)}");
+            var answer = JsonDocument.Parse(line).RootElement;
+            if (answer.TryGetProperty("error", out var error))
+            {
+                throw new InvalidOperationException($"tifffile_probe.py failed: {error.GetString()}");
+            }
 
-        using var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"tifffile_probe.py failed ({process.ExitCode}): {stderr.Result}");
+            return answer.GetProperty("ok").Clone();
         }
-
-        return JsonDocument.Parse(stdout).RootElement.Clone();
     }
+
+    private static readonly Queue<string> ServerErrors = new();
+
+    private static readonly Lazy<Process> Server = new(() =>
+    {
+        var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Script);
+        start.ArgumentList.Add("serve");
+        var process = Process.Start(start)!;
+        // tifffile logs warnings (e.g. on cut-short files); drain them so the pipe never fills, keep the last few.
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (ServerErrors)
+            {
+                ServerErrors.Enqueue(e.Data);
+                if (ServerErrors.Count > 50)
+                {
+                    ServerErrors.Dequeue();
+                }
+            }
+        };
+        process.BeginErrorReadLine();
+        // The process ends when its input closes, which happens when the test run exits.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => process.StandardInput.Close();
+        return process;
+    });
 
     private static string? FindProblem()
     {

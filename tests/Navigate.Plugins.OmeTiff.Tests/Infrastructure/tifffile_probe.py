@@ -2,6 +2,9 @@
 
 usage: tifffile_probe.py read FILE...   -> JSON list, one object per file
        tifffile_probe.py write SPEC.json -> JSON list, one object per written file
+       tifffile_probe.py page FILE PAGE Y X -> JSON object
+       tifffile_probe.py serve           -> one JSON command per stdin line ({"args": [...]}), one JSON answer per
+                                           stdout line ({"ok": ...} or {"error": "..."}); ends at end of input
 """
 import hashlib
 import json
@@ -98,17 +101,33 @@ def write(spec):
     return results
 
 
+def run(args):
+    if args[0] == "read":
+        return [describe(p) for p in args[1:]]
+    if args[0] == "page":
+        return page_value(args[1], int(args[2]), int(args[3]), int(args[4]))
+    if args[0] == "write":
+        with open(args[1]) as f:
+            return write(json.load(f))
+    raise ValueError("unknown command " + args[0])
+
+
+def serve():
+    import traceback
+    for line in sys.stdin:
+        try:
+            answer = {"ok": run(json.loads(line)["args"])}
+        except Exception:  # the test reads the traceback
+            answer = {"error": traceback.format_exc()}
+        sys.stdout.write(json.dumps(answer, default=str) + "\n")
+        sys.stdout.flush()
+
+
 def main():
-    if sys.argv[1] == "read":
-        result = [describe(p) for p in sys.argv[2:]]
-    elif sys.argv[1] == "page":
-        result = page_value(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
-    elif sys.argv[1] == "write":
-        with open(sys.argv[2]) as f:
-            result = write(json.load(f))
+    if sys.argv[1] == "serve":
+        serve()
     else:
-        raise SystemExit("unknown command " + sys.argv[1])
-    json.dump(result, sys.stdout, default=str)
+        json.dump(run(sys.argv[1:]), sys.stdout, default=str)
 
 
 if __name__ == "__main__":

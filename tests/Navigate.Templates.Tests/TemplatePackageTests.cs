@@ -1,0 +1,49 @@
+using System.IO.Compression;
+using System.Text.Json;
+using System.Xml.Linq;
+using Navigate.Templates.Tests.Infrastructure;
+
+namespace Navigate.Templates.Tests;
+
+/// <summary>The template package itself: what the packed .nupkg holds, and installing from the folder.</summary>
+[Collection(TemplatesTestGroup.Name)]
+public sealed class TemplatePackageTests(GeneratedPlugins generated)
+{
+    [Fact]
+    public void ThePackageIsATemplatePackageWithBothTemplates()
+    {
+        using var package = ZipFile.OpenRead(RepoPaths.TemplatesPackage);
+
+        var nuspec = XDocument.Load(package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
+        var type = Assert.Single(nuspec.Descendants(), e => e.Name.LocalName == "packageType");
+        Assert.Equal("Template", (string?)type.Attribute("name"));
+        Assert.DoesNotContain(package.Entries, e => e.FullName.StartsWith("lib/", StringComparison.Ordinal));
+
+        var templates = package.Entries.Where(e => e.FullName.EndsWith(".template.config/template.json", StringComparison.Ordinal))
+            .Select(e =>
+            {
+                using var json = JsonDocument.Parse(e.Open());
+                return (Path: e.FullName, Identity: json.RootElement.GetProperty("identity").GetString(), ShortName: json.RootElement.GetProperty("shortName").GetString());
+            })
+            .OrderBy(t => t.Path, StringComparer.Ordinal)
+            .ToList();
+        Assert.Equal(
+            [("content/navigate-device/.template.config/template.json", "Navigate.Templates.Device", "navigate-device"),
+             ("content/navigate-format/.template.config/template.json", "Navigate.Templates.Format", "navigate-format")],
+            templates);
+        Assert.DoesNotContain(package.Entries, e => e.FullName.Contains("/bin/", StringComparison.Ordinal) || e.FullName.Contains("/obj/", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task TheTemplatesInstallFromTheFolderToo()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var hive = Path.Combine(generated.Root, "folder-hive");
+
+        await Dotnet.RunCheckedAsync(generated.Root, ["new", "install", RepoPaths.TemplatesFolder, "--debug:custom-hive", hive], ct);
+        var list = await Dotnet.RunCheckedAsync(generated.Root, ["new", "list", "navigate", "--debug:custom-hive", hive], ct);
+
+        Assert.Contains("navigate-device", list.Output, StringComparison.Ordinal);
+        Assert.Contains("navigate-format", list.Output, StringComparison.Ordinal);
+    }
+}

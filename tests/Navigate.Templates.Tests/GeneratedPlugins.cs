@@ -47,10 +47,10 @@ public sealed partial class GeneratedPlugins : IAsyncLifetime
 
     public string FormatDll => Path.Combine(Format, "src", "Lab.Planes", "bin", "Debug", "net10.0", "Lab.Planes.dll");
 
-    public string StageOnlyDll => Path.Combine(StageOnly, "src", "Lab.Stage", "bin", RepoPaths.Configuration, "net10.0", "Lab.Stage.dll");
+    public string StageOnlyDll => Path.Combine(StageOnly, "src", "Lab.Stage", "bin", "Debug", "net10.0", "Lab.Stage.dll");
 
-    /// <summary>`dotnet test` of each generated solution, by its folder.</summary>
-    public IReadOnlyDictionary<string, ProcessResult> TestRuns { get; private set; } = new Dictionary<string, ProcessResult>();
+    /// <summary>`dotnet test` of every generated project.</summary>
+    public ProcessResult? TestRun { get; private set; }
 
     public async ValueTask InitializeAsync()
     {
@@ -76,14 +76,13 @@ public sealed partial class GeneratedPlugins : IAsyncLifetime
         await New(["navigate-format", "-n", "Lab.Planes", "-o", Format, "--format-name", FormatName, "--feed", Feed], ct);
         await New(["navigate-device", "-n", "Lab.Stage", "-o", StageOnly, "--device-name", StageOnlyName, "--kind", "stage", "--abstractions-path", RepoPaths.AbstractionsProject], ct);
 
-        // Build and test each generated solution as generated. NuGetAudit is off only because CI's package mirror does
+        // Build and test the generated projects, as generated, in one MSBuild run (restore settings are still per
+        // project: the two under Work use its NuGet.Config). NuGetAudit is off only because CI's package mirror does
         // not serve vulnerability data; the generated projects keep it on.
-        string[] quiet = ["-p:NuGetAudit=false", "-nodeReuse:false", "--verbosity", "minimal"];
-        var runs = await Task.WhenAll(
-            Dotnet.RunAsync(Device, ["test", "Lab.Sim.slnx", .. quiet], ct),
-            Dotnet.RunAsync(Format, ["test", "Lab.Planes.slnx", .. quiet], ct),
-            Dotnet.RunAsync(StageOnly, ["test", "Lab.Stage.slnx", "-c", RepoPaths.Configuration, .. quiet], ct));
-        TestRuns = new Dictionary<string, ProcessResult> { [Device] = runs[0], [Format] = runs[1], [StageOnly] = runs[2] };
+        var solution = Path.Combine(Root, "generated.slnx");
+        var projects = new[] { Device, Format, StageOnly }.SelectMany(folder => Directory.GetFiles(folder, "*.csproj", SearchOption.AllDirectories));
+        await File.WriteAllTextAsync(solution, $"<Solution>\n{string.Concat(projects.Select(p => $"  <Project Path=\"{p}\" />\n"))}</Solution>\n", ct);
+        TestRun = await Dotnet.RunAsync(Root, ["test", solution, "-p:NuGetAudit=false", "-nodeReuse:false", "--verbosity", "minimal"], ct);
 
         var synthetic = Path.Combine(Root, "plugins", "synthetic");
         Directory.CreateDirectory(synthetic);
@@ -126,16 +125,16 @@ public sealed partial class GeneratedPlugins : IAsyncLifetime
     public Task<ProcessResult> Navigate(params string[] args)
         => Dotnet.RunAsync(Root, [RepoPaths.Host, .. args], TestContext.Current.CancellationToken);
 
-    /// <summary>Tests passed in a `dotnet test` output, or 0 when its summary is missing or reports failures.</summary>
-    public static int PassedTests(ProcessResult run)
+    /// <summary>Tests passed by the test assembly <paramref name="assembly"/> in a `dotnet test` output; 0 when its summary is missing or reports failures.</summary>
+    public static int PassedTests(ProcessResult run, string assembly)
     {
-        var summaries = PassedSummary().Matches(run.Output);
-        return summaries.Count == 1 ? int.Parse(summaries[0].Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) : 0;
+        var summary = PassedSummary().Matches(run.Output).SingleOrDefault(m => m.Groups[2].Value == assembly);
+        return summary is null ? 0 : int.Parse(summary.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private Task<ProcessResult> New(string[] args, CancellationToken ct)
         => Dotnet.RunCheckedAsync(Root, ["new", .. args, "--no-update-check", "--debug:custom-hive", Hive], ct);
 
-    [GeneratedRegex(@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+(\d+),")]
+    [GeneratedRegex(@"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+(\d+),.* - (\S+\.dll) \(")]
     private static partial Regex PassedSummary();
 }

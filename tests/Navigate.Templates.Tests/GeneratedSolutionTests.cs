@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Xml.Linq;
 
 namespace Navigate.Templates.Tests;
 
@@ -20,18 +21,38 @@ public sealed class GeneratedSolutionTests(GeneratedPlugins generated)
         _ => throw new ArgumentOutOfRangeException(nameof(which), which, "Unknown generated solution."),
     };
 
-    [Theory]
-    [InlineData("device", 15)]
-    [InlineData("format", 15)]
-    [InlineData("stage-only", 5)]
-    public void TheGeneratedSolutionBuildsWithoutWarningsAndItsTestsPass(string which, int atLeast)
+    [Fact]
+    public void TheGeneratedProjectsBuildWithoutAWarning()
     {
-        var run = generated.TestRuns[Folder(which)];
+        var run = generated.TestRun!;
 
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.DoesNotContain(": warning ", run.Output, StringComparison.Ordinal);
-        var passed = GeneratedPlugins.PassedTests(run);
-        Assert.True(passed >= atLeast, $"expected at least {atLeast} passing tests in the generated {which} solution, found {passed}:\n{run}");
+    }
+
+    [Theory]
+    [InlineData("device", "Lab.Sim.Tests.dll", 15)]
+    [InlineData("format", "Lab.Planes.Tests.dll", 15)]
+    [InlineData("stage-only", "Lab.Stage.Tests.dll", 5)]
+    public void TheGeneratedTestsPass(string which, string assembly, int atLeast)
+    {
+        var passed = GeneratedPlugins.PassedTests(generated.TestRun!, assembly);
+
+        Assert.True(passed >= atLeast, $"expected at least {atLeast} passing tests in the generated {which} solution ({assembly}), found {passed}:\n{generated.TestRun}");
+    }
+
+    [Theory]
+    [InlineData("device")]
+    [InlineData("format")]
+    [InlineData("stage-only")]
+    public void TheGeneratedSolutionFileListsTheGeneratedProjects(string which)
+    {
+        var folder = Folder(which);
+        var solution = Assert.Single(Directory.GetFiles(folder, "*.slnx"));
+
+        var listed = XDocument.Load(solution).Descendants("Project").Select(p => Path.GetFullPath((string)p.Attribute("Path")!, folder)).Order(StringComparer.Ordinal);
+
+        Assert.Equal(Directory.GetFiles(folder, "*.csproj", SearchOption.AllDirectories).Order(StringComparer.Ordinal), listed);
     }
 
     [Theory]

@@ -35,6 +35,27 @@ public sealed class TemplatePackageTests(GeneratedPlugins generated)
     }
 
     [Fact]
+    public void TheGeneratedTestProjectsUseThisRepositorysTestPackageVersions()
+    {
+        // Kept in step so a CI restore of the generated projects finds every package already in the machine's cache.
+        var central = XDocument.Load(Path.Combine(RepoPaths.Root, "Directory.Packages.props")).Descendants("PackageVersion")
+            .ToDictionary(e => (string)e.Attribute("Include")!, e => (string)e.Attribute("Version")!, StringComparer.OrdinalIgnoreCase);
+        var checkedReferences = 0;
+        foreach (var project in Directory.GetFiles(Path.Combine(RepoPaths.TemplatesFolder, "content"), "*.Tests.csproj", SearchOption.AllDirectories))
+        {
+            foreach (var reference in XDocument.Load(project).Descendants("PackageReference").Where(e => (string?)e.Attribute("Include") != "Navigate.Abstractions"))
+            {
+                var name = (string)reference.Attribute("Include")!;
+                Assert.True(central.TryGetValue(name, out var version), $"{project}: {name} is not in Directory.Packages.props.");
+                Assert.True(version == (string?)reference.Attribute("Version"), $"{project}: {name} {(string?)reference.Attribute("Version")}; Directory.Packages.props has {version}.");
+                checkedReferences++;
+            }
+        }
+
+        Assert.Equal(6, checkedReferences);
+    }
+
+    [Fact]
     public async Task TheTemplatesInstallFromTheFolderToo()
     {
         var ct = TestContext.Current.CancellationToken;

@@ -11,7 +11,7 @@ public sealed record ProcessResult(string Command, int ExitCode, string Output, 
 /// <summary>Runs the dotnet CLI (SDK commands and the built `navigate` host) as a user at a terminal would.</summary>
 internal static class Dotnet
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(6);
+    private static readonly TimeSpan Limit = TimeSpan.FromMinutes(10);
 
     /// <summary>The dotnet executable running this test (the SDK's host), else the one on PATH.</summary>
     private static string Executable { get; } = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";

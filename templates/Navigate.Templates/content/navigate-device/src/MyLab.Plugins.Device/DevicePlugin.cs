@@ -27,7 +27,7 @@ namespace MyLab.Plugins.Device;
 /// </remarks>
 public sealed class DevicePlugin : INavigatePlugin
 {
-    /// <summary>The name users pick the devices by (<c>navigate acquire --camera mylab-sim</c>).</summary>
+    /// <summary>The name users pick this plugin's devices by (<c>navigate devices</c> lists them under it).</summary>
     public const string DeviceName = "mylab-sim";
 
     /// <inheritdoc />

@@ -92,11 +92,11 @@ internal static class AcquireCommand
     /// <summary>Progress for non-interactive output: a line on stderr every few seconds (none with --json).</summary>
     private sealed class LineProgress(TextWriter error, bool quiet) : IProgress<AcquisitionProgress>
     {
-        private TimeSpan _last = TimeSpan.MinValue;
+        private TimeSpan? _last;
 
         public void Report(AcquisitionProgress p)
         {
-            if (quiet || p.Elapsed - _last < TimeSpan.FromSeconds(2))
+            if (quiet || (_last is { } last && p.Elapsed - last < TimeSpan.FromSeconds(2)))
             {
                 return;
             }

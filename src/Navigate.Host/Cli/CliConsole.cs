@@ -12,6 +12,11 @@ public sealed class CliConsole
         Error = error;
         Ansi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         ErrorAnsi = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(error) });
+        if (!Ansi.Profile.Capabilities.Interactive)
+        {
+            // Redirected output (logs, pipes) has no width; Spectre's 80 columns would fold every path.
+            Ansi.Profile.Width = 200;
+        }
     }
 
     /// <summary>The process's console.</summary>

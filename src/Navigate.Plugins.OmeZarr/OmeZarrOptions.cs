@@ -1,0 +1,196 @@
+using System.Globalization;
+using Navigate.Data;
+
+namespace Navigate.Plugins.OmeZarr;
+
+/// <summary>How chunks are compressed.</summary>
+public enum OmeZarrCompression
+{
+    /// <summary>Raw chunks (<c>"compressor": null</c>).</summary>
+    None,
+
+    /// <summary>Blosc with LZ4 and byte shuffle: zarr-python 2's default, fast enough for camera streams.</summary>
+    Lz4,
+
+    /// <summary>Blosc with Zstandard and byte shuffle: smaller files, more CPU.</summary>
+    Zstd,
+
+    /// <summary>numcodecs' gzip: slow, but every Zarr reader has it.</summary>
+    Gzip,
+}
+
+/// <summary>How positions and pyramid levels are arranged in the Zarr hierarchy.</summary>
+public enum OmeZarrLayout
+{
+    /// <summary>
+    /// navigate's own: arrays <c>p{position}_{level}</c> in the root group and one <c>multiscales</c> entry per position
+    /// in the root attributes.
+    /// </summary>
+    Navigate,
+
+    /// <summary>
+    /// bioformats2raw layout 3: one image group per position (<c>0/</c>, <c>1/</c>, ...) with levels <c>0</c>,
+    /// <c>1</c>, ..., plus an <c>OME/</c> group; napari (ome-zarr) and Fiji open every position.
+    /// </summary>
+    Bioformats2Raw,
+}
+
+/// <summary>
+/// The format settings of an OME-Zarr dataset, parsed from <see cref="DataSourceOptions.Settings"/>:
+/// <c>compression</c> (none | lz4 | zstd | gzip), <c>clevel</c> (0–9), <c>chunks</c> (<c>"Z,Y,X"</c>), <c>levels</c>,
+/// <c>layout</c> (navigate | bioformats2raw), <c>threads</c> (compression threads) and <c>buffer_mb</c> (the most
+/// memory that chunks waiting for compression and disk may hold).
+/// </summary>
+public sealed record OmeZarrOptions
+{
+    /// <summary>The setting names this format knows.</summary>
+    public static IReadOnlyList<string> SettingNames { get; } = ["compression", "clevel", "chunks", "levels", "layout", "threads", "buffer_mb"];
+
+    /// <summary>Compression codec. Default <see cref="OmeZarrCompression.Lz4"/> (blosc-lz4, as zarr-python 2).</summary>
+    public OmeZarrCompression Compression { get; init; } = OmeZarrCompression.Lz4;
+
+    /// <summary>Compression level 0–9; null takes the codec's default (<see cref="EffectiveCompressionLevel"/>).</summary>
+    public int? CompressionLevel { get; init; }
+
+    /// <summary>
+    /// Chunk size of level 0 along (z, y, x); null for one chunk per plane as navigate writes, (1, Y, X). Lower levels
+    /// use the same chunk size, clipped to their shape.
+    /// </summary>
+    public ChunkShape? Chunks { get; init; }
+
+    /// <summary>Pyramid levels including full resolution; level k is 2^k smaller in x and y. Default 4.</summary>
+    public int Levels { get; init; } = OmeZarrConstants.DefaultLevels;
+
+    /// <summary>On-disk layout. Default <see cref="OmeZarrLayout.Navigate"/>.</summary>
+    public OmeZarrLayout Layout { get; init; } = OmeZarrLayout.Navigate;
+
+    /// <summary>Threads compressing and writing chunks; default <see cref="Environment.ProcessorCount"/>.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>
+    /// MiB of complete chunks that may wait for (or be in) compression and the disk; <see cref="OmeZarrDataSource.Write(ReadOnlySpan{byte}, Navigate.Devices.StagePosition?)"/>
+    /// blocks while they would exceed it. Default 256 (at least two rows of level-0 chunks per thread are always allowed).
+    /// </summary>
+    public int BufferMegabytes { get; init; } = 256;
+
+    /// <summary>The compression level actually used: the given one, or 5 for lz4 and gzip, 3 for zstd, 0 for none.</summary>
+    public int EffectiveCompressionLevel => CompressionLevel ?? Compression switch
+    {
+        OmeZarrCompression.None => 0,
+        OmeZarrCompression.Zstd => 3,
+        _ => 5,
+    };
+
+    /// <summary>The options given by <paramref name="options"/>' settings; defaults for the settings not given.</summary>
+    /// <exception cref="OmeZarrOptionsException">A setting's name is unknown or its value is bad.</exception>
+    public static OmeZarrOptions Parse(DataSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Parse(options.Settings);
+    }
+
+    /// <summary>The options given by <paramref name="settings"/>; defaults for the settings not given.</summary>
+    /// <exception cref="OmeZarrOptionsException">A setting's name is unknown or its value is bad.</exception>
+    public static OmeZarrOptions Parse(IReadOnlyDictionary<string, string> settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var result = new OmeZarrOptions();
+        foreach (var (name, rawValue) in settings)
+        {
+            var value = (rawValue ?? string.Empty).Trim();
+            result = name.Trim().ToLowerInvariant() switch
+            {
+                "compression" => result with { Compression = ParseCompression(name, value) },
+                "clevel" => result with { CompressionLevel = ParseInt(name, value, 0, 9) },
+                "chunks" => result with { Chunks = ParseChunks(name, value) },
+                "levels" => result with { Levels = ParseInt(name, value, 1, OmeZarrConstants.MaxLevels) },
+                "layout" => result with { Layout = ParseLayout(name, value) },
+                "threads" => result with { Threads = ParseInt(name, value, 1, 256) },
+                "buffer_mb" => result with { BufferMegabytes = ParseInt(name, value, 16, 1 << 20) },
+                _ => throw new OmeZarrOptionsException(name, $"Unknown ome-zarr setting '{name}'; expected one of {string.Join(", ", SettingNames)}."),
+            };
+        }
+
+        return result;
+    }
+
+    /// <summary>The settings that reproduce these options (for <see cref="DataSourceOptions.Settings"/>).</summary>
+    public IReadOnlyDictionary<string, string> ToSettings()
+    {
+        var settings = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["compression"] = Compression.ToString().ToLowerInvariant(),
+            ["levels"] = Levels.ToString(CultureInfo.InvariantCulture),
+            ["layout"] = Layout == OmeZarrLayout.Navigate ? "navigate" : "bioformats2raw",
+            ["threads"] = Threads.ToString(CultureInfo.InvariantCulture),
+            ["buffer_mb"] = BufferMegabytes.ToString(CultureInfo.InvariantCulture),
+        };
+        if (CompressionLevel is { } level)
+        {
+            settings["clevel"] = level.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (Chunks is { } chunks)
+        {
+            settings["chunks"] = chunks.ToString();
+        }
+
+        return settings;
+    }
+
+    private static OmeZarrCompression ParseCompression(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "none" or "raw" => OmeZarrCompression.None,
+        "lz4" or "blosc-lz4" or "blosc" => OmeZarrCompression.Lz4,
+        "zstd" or "blosc-zstd" => OmeZarrCompression.Zstd,
+        "gzip" => OmeZarrCompression.Gzip,
+        _ => throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; expected none, lz4, zstd or gzip."),
+    };
+
+    private static OmeZarrLayout ParseLayout(string name, string value) => value.ToLowerInvariant() switch
+    {
+        "navigate" => OmeZarrLayout.Navigate,
+        "bioformats2raw" or "bf2raw" => OmeZarrLayout.Bioformats2Raw,
+        _ => throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; expected navigate or bioformats2raw."),
+    };
+
+    private static int ParseInt(string name, string value, int min, int max)
+    {
+        if (!int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var number) || number < min || number > max)
+        {
+            throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; expected a whole number from {min} to {max}.");
+        }
+
+        return number;
+    }
+
+    private static ChunkShape ParseChunks(string name, string value)
+    {
+        var parts = value.Split(',', StringSplitOptions.TrimEntries);
+        var sizes = new int[3];
+        if (parts.Length != 3)
+        {
+            throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; expected three sizes Z,Y,X such as 1,512,512.");
+        }
+
+        for (var i = 0; i < 3; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out sizes[i]) || sizes[i] < 1)
+            {
+                throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; its {"ZYX"[i]} size '{parts[i]}' is not a whole number of at least 1 (expected Z,Y,X such as 1,512,512).");
+            }
+        }
+
+        return new ChunkShape(sizes[0], sizes[1], sizes[2]);
+    }
+}
+
+/// <summary>A chunk size along z, y and x (the last three array axes).</summary>
+/// <param name="Z">Planes per chunk.</param>
+/// <param name="Y">Rows per chunk.</param>
+/// <param name="X">Columns per chunk.</param>
+public readonly record struct ChunkShape(int Z, int Y, int X)
+{
+    /// <summary><c>"Z,Y,X"</c>, the form the <c>chunks</c> setting takes.</summary>
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Z},{Y},{X}");
+}

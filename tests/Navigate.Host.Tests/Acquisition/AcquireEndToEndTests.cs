@@ -1,0 +1,160 @@
+using System.Text.Json;
+using Navigate.Host.Tests.Infrastructure;
+
+namespace Navigate.Host.Tests.Acquisition;
+
+/// <summary>
+/// `navigate acquire` as a real child process through the repository's plugins.json (synthetic camera → OME-Zarr),
+/// checked with zarr-python: every frame in place, Ctrl-C/SIGTERM and kill -9 recoveries.
+/// </summary>
+[Collection(nameof(AcquireEndToEndTests))]
+public sealed class AcquireEndToEndTests : IDisposable
+{
+    // Finds every written plane of every position p{p}_0 and checks the frame number in its first four pixels against
+    // navigate's frame order. Prints "<planes with data> <planes misplaced>" and the root's navigate attributes.
+    private const string Verify = """
+        import json, sys, os
+        import numpy as np, zarr
+        path, C, Z, T, P, per_stack, consolidated = sys.argv[1], *map(int, sys.argv[2:7]), sys.argv[7] == "1"
+        root = zarr.open_consolidated(path, mode="r") if consolidated else zarr.open_group(path, mode="r")
+        def index(f):
+            if Z > 1:
+                c, z = ((f // Z) % C, f % Z) if per_stack else (f % C, (f // C) % Z)
+                return c, z, (f // (C * Z)) % T, f // (C * Z * T)
+            return f % C, 0, (f // C) % T, f // (C * T)
+        good = bad = 0
+        arrays = {}
+        for f in range(C * Z * T * P):
+            c, z, t, p = index(f)
+            name = f"p{p}_0"
+            if name not in arrays:
+                arrays[name] = root[name] if name in root else None
+            array = arrays[name]
+            # A dataset closed early is shrunk to what was written, as navigate does.
+            if array is None or t >= array.shape[0] or c >= array.shape[1] or z >= array.shape[2]:
+                continue
+            plane = array[t, c, z]
+            stamp = int(np.frombuffer(plane.reshape(-1)[:4].astype("<u2").tobytes(), "<i8")[0])
+            if stamp == 0 and f != 0 and not plane.any():
+                continue  # never written: fill value
+            if stamp == f: good += 1
+            else: bad += 1; print("misplaced", f, "found", stamp, file=sys.stderr)
+        attrs = dict(zarr.open_group(path, mode="r").attrs)
+        print(good, bad, json.dumps(attrs.get("navigate", {})))
+        """;
+
+    private readonly TempFolder _temp = new();
+
+    public void Dispose() => _temp.Dispose();
+
+    private static string Plugins => Path.Combine(TestPaths.RepoRoot, "plugins.json");
+
+    private static (int Good, int Bad, JsonElement Navigate) Check(string path, int c, int z, int t, int p, bool perStack, bool consolidated)
+    {
+        var (exit, stdout, stderr) = ZarrPython.Run(Verify, path, $"{c}", $"{z}", $"{t}", $"{p}", perStack ? "1" : "0", consolidated ? "1" : "0");
+        Assert.True(exit == 0, $"zarr-python failed on {path}: {stderr}");
+        var parts = stdout.Trim().Split(' ', 3);
+        return (int.Parse(parts[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture), JsonDocument.Parse(parts[2]).RootElement.Clone());
+    }
+
+    [Fact]
+    public async Task EveryFrameLandsInPlaceAndTheSummaryIsJson()
+    {
+        ZarrPython.Require();
+        var output = _temp.Combine("run.ome.zarr");
+        using var navigate = NavigateProcess.Start("acquire", "--plugins", Plugins, "--out", output, "--width", "128", "--height", "96",
+            "--z", "5", "--channels", "2", "--timepoints", "2", "--positions", "2", "--json");
+        var (exit, stdout) = await navigate.WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(exit == 0, navigate.Stderr);
+        using var summary = JsonDocument.Parse(stdout);
+        Assert.Equal(40, summary.RootElement.GetProperty("framesWritten").GetInt64());
+        Assert.Equal(0, summary.RootElement.GetProperty("framesDropped").GetInt64());
+        var (good, bad, _) = Check(output, 2, 5, 2, 2, perStack: true, consolidated: true);
+        Assert.Equal((40, 0), (good, bad));
+    }
+
+    [Fact]
+    public async Task ExistingDataIsNotOverwrittenWithoutOverwrite()
+    {
+        var output = _temp.Combine("kept.ome.zarr");
+        Directory.CreateDirectory(output);
+        File.WriteAllText(Path.Combine(output, ".zgroup"), "{\"zarr_format\": 2}");
+        using var navigate = NavigateProcess.Start("acquire", "--plugins", Plugins, "--out", output, "--width", "64", "--height", "64", "--z", "2");
+        var (exit, _) = await navigate.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(1, exit);
+        Assert.Contains(output, navigate.Stderr);
+        Assert.Equal("{\"zarr_format\": 2}", File.ReadAllText(Path.Combine(output, ".zgroup")));
+    }
+
+    [Theory]
+    [InlineData("INT", 130)]
+    [InlineData("TERM", 130)]
+    public async Task ASignalStopsTheCameraFlushesAndLeavesAReadableDataset(string signal, int expectedExit)
+    {
+        ZarrPython.Require();
+        var output = _temp.Combine($"stopped-{signal}.ome.zarr");
+        using var navigate = NavigateProcess.Start("acquire", "--plugins", Plugins, "--out", output, "--width", "128", "--height", "128",
+            "--z", "100000", "--channels", "1", "--timepoints", "1", "--positions", "1", "--frame-rate", "100", "--json");
+        await WaitForProgress(navigate, output);
+        navigate.Signal(signal);
+        var (exit, stdout) = await navigate.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.True(exit == expectedExit, $"exit {exit}: {navigate.Stderr}");
+        using var summary = JsonDocument.Parse(stdout);
+        Assert.True(summary.RootElement.GetProperty("interrupted").GetBoolean());
+        var written = summary.RootElement.GetProperty("framesWritten").GetInt64();
+        Assert.InRange(written, 1, 99_999);
+        var (good, bad, attrs) = Check(output, 1, 100_000, 1, 1, perStack: true, consolidated: true);
+        Assert.Equal(0, bad);
+        Assert.Equal(written, good);
+        Assert.Equal(written, attrs.GetProperty("frames_written").GetInt64());
+    }
+
+    [Fact]
+    public async Task AfterKill9WhatWasWrittenOpensAndTheDatasetSaysHowMuch()
+    {
+        ZarrPython.Require();
+        var output = _temp.Combine("killed.ome.zarr");
+        using var navigate = NavigateProcess.Start("acquire", "--plugins", Plugins, "--out", output, "--width", "128", "--height", "128",
+            "--z", "100000", "--channels", "1", "--timepoints", "1", "--positions", "1", "--frame-rate", "200");
+        await WaitForProgress(navigate, output);
+        await Task.Delay(TimeSpan.FromSeconds(2), TestContext.Current.CancellationToken);
+        navigate.Signal("KILL");
+        await navigate.WaitAsync(TimeSpan.FromMinutes(1));
+
+        // No consolidated metadata was written at close; the arrays' own metadata was written before any chunk.
+        var (good, bad, attrs) = Check(output, 1, 100_000, 1, 1, perStack: true, consolidated: false);
+        Assert.Equal(0, bad);
+        Assert.True(good > 0, "complete chunks written before the kill must be readable");
+        if (attrs.TryGetProperty("frames_written", out var recorded))
+        {
+            // The recorded count is a watermark: never more than what is really there.
+            Assert.InRange(recorded.GetInt64(), 0, good);
+        }
+        else
+        {
+            Assert.Fail("the dataset does not record how many frames it holds");
+        }
+    }
+
+    private static async Task WaitForProgress(NavigateProcess navigate, string output)
+    {
+        // Wait until a few chunks of level 0 are on disk, so there is something to flush or to recover.
+        var level0 = Path.Combine(output, "p0_0");
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (Directory.Exists(level0) && Directory.EnumerateFiles(level0).Count(f => !Path.GetFileName(f).StartsWith('.')) >= 5)
+            {
+                return;
+            }
+
+            Assert.False(navigate.Stderr.Contains("error", StringComparison.OrdinalIgnoreCase), navigate.Stderr);
+            await Task.Delay(100, TestContext.Current.CancellationToken);
+        }
+
+        Assert.Fail($"no chunks appeared in {level0} within a minute: {navigate.Stderr}");
+    }
+}

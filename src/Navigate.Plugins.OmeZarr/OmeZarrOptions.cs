@@ -69,9 +69,9 @@ public sealed record OmeZarrOptions
 
     /// <summary>
     /// MiB of complete chunks that may wait for (or be in) compression and the disk; <see cref="OmeZarrDataSource.Write(ReadOnlySpan{byte}, Navigate.Devices.StagePosition?)"/>
-    /// blocks while they would exceed it. Default 256 (at least two rows of level-0 chunks per thread are always allowed).
+    /// blocks while they would exceed it. Default 64 (at least two rows of level-0 chunks per thread are always allowed).
     /// </summary>
-    public int BufferMegabytes { get; init; } = 256;
+    public int BufferMegabytes { get; init; } = 64;
 
     /// <summary>The compression level actually used: the given one, or 5 for lz4 and gzip, 3 for zstd, 0 for none.</summary>
     public int EffectiveCompressionLevel => CompressionLevel ?? Compression switch

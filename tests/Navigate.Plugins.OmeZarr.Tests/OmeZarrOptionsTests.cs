@@ -17,13 +17,13 @@ public sealed class OmeZarrOptionsTests
         Assert.Equal(4, options.Levels);
         Assert.Equal(OmeZarrLayout.Navigate, options.Layout);
         Assert.Equal(Environment.ProcessorCount, options.Threads);
-        Assert.Equal(256, options.BufferMegabytes);
+        Assert.Equal(64, options.BufferMegabytes);
     }
 
     [Fact]
     public void Every_setting_is_parsed()
     {
-        var options = Parse(("compression", "zstd"), ("clevel", "7"), ("chunks", "4, 256,512"), ("levels", "2"), ("layout", "bioformats2raw"), ("threads", "3"), ("buffer_mb", "64"));
+        var options = Parse(("compression", "zstd"), ("clevel", "7"), ("chunks", "4, 256,512"), ("levels", "2"), ("layout", "bioformats2raw"), ("threads", "3"), ("buffer_mb", "128"));
         Assert.Equal(new OmeZarrOptions
         {
             Compression = OmeZarrCompression.Zstd,
@@ -32,7 +32,7 @@ public sealed class OmeZarrOptionsTests
             Levels = 2,
             Layout = OmeZarrLayout.Bioformats2Raw,
             Threads = 3,
-            BufferMegabytes = 64,
+            BufferMegabytes = 128,
         }, options);
         Assert.Equal(options, OmeZarrOptions.Parse(options.ToSettings()));
     }

@@ -48,9 +48,9 @@ public sealed class AcquisitionEngine
         using var camera = _devices.OpenCamera(request.Camera);
         var (width, height) = Configure(camera, request);
 
-        using var pool = new FramePool(request.RingFrames, width, height, metadata.PixelType);
-        var source = format.Create(request.OutputPath, metadata, request.FormatOptions);
         var frameBytes = (long)width * height * metadata.PixelType.BytesPerPixel();
+        using var pool = new FramePool(request.RingFramesFor(frameBytes), width, height, metadata.PixelType);
+        var source = format.Create(request.OutputPath, metadata, request.FormatOptions);
         var dropped = new List<long>();
         var zeros = source is IRecordsDroppedFrames ? [] : new byte[frameBytes];
         long next = 0;

@@ -32,8 +32,20 @@ public sealed record AcquisitionRequest
     public bool Durable { get; init; }
 
     /// <summary>
-    /// Frame buffers between camera and writer. More absorb longer writer stalls at the cost of memory
-    /// (each holds one frame).
+    /// Frame buffers between camera and writer; null sizes the ring by <see cref="DefaultRingBytes"/>. More absorb
+    /// longer writer stalls at the cost of memory (each holds one frame).
     /// </summary>
-    public int RingFrames { get; init; } = 64;
+    public int? RingFrames { get; init; }
+
+    /// <summary>Memory the default ring takes: 64 MiB, i.e. 8 frames of 2048 × 2048 uint16, 128 of 512 × 512.</summary>
+    public const long DefaultRingBytes = 64L << 20;
+
+    /// <summary>The ring's size for frames of <paramref name="frameBytes"/> bytes: <see cref="RingFrames"/> or the default.</summary>
+    /// <remarks>
+    /// Measured (docs/performance.md): on a 2-core VM a 64-frame ring of 8 MiB frames cut the write rate by a third,
+    /// because every fresh page of a large ring costs a page fault the writer pays for; past a few frames, depth only
+    /// absorbs longer stalls, which the data source's own chunk buffer also does.
+    /// </remarks>
+    public int RingFramesFor(long frameBytes)
+        => RingFrames ?? (int)Math.Clamp(DefaultRingBytes / Math.Max(1, frameBytes), 8, 256);
 }

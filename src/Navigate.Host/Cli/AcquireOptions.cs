@@ -42,7 +42,7 @@ internal sealed class AcquireOptions
 
     public Option<double?> FrameRate { get; } = new("--frame-rate") { Description = "Camera frame rate in frames/s (default: as fast as the writer takes frames)." };
 
-    public Option<int> Ring { get; } = new("--ring") { Description = "Frame buffers between camera and writer (default 64).", DefaultValueFactory = _ => 64 };
+    public Option<int?> Ring { get; } = new("--ring") { Description = "Frame buffers between camera and writer (default: 64 MiB of frames, 8 to 256)." };
 
     public Option<bool> Sync { get; } = new("--sync") { Description = "Flush the OS cache to disk before the clock stops (durable timings)." };
 
@@ -104,7 +104,7 @@ internal sealed class AcquireOptions
             FormatOptions = new DataSourceOptions { Overwrite = parse.GetValue(Overwrite), Settings = settings },
             Camera = parse.GetValue(Camera),
             FrameRate = rate,
-            RingFrames = Positive(parse.GetValue(Ring), "--ring")!.Value,
+            RingFrames = Positive(parse.GetValue(Ring), "--ring"),
             Durable = parse.GetValue(Sync),
         };
     }

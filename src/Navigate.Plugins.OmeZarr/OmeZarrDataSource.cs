@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Navigate.Data;
 using Navigate.Devices;
-using Navigate.Plugins.OmeZarr.Experiment;
+using Navigate.Experiment;
 using Navigate.Plugins.OmeZarr.Ngff;
 using Navigate.Plugins.OmeZarr.Pyramid;
 using Navigate.Plugins.OmeZarr.Storage;

@@ -53,12 +53,3 @@ public sealed class OmeZarrOptionsException : OmeZarrException
     /// <summary>The setting's name as given.</summary>
     public string Setting { get; }
 }
-
-/// <summary>A navigate <c>experiment.yml</c> (or <c>configuration.yaml</c>) that lacks a key or has a bad value.</summary>
-public sealed class NavigateExperimentException : OmeZarrException
-{
-    internal NavigateExperimentException(string message, Exception? innerException = null)
-        : base(message, innerException)
-    {
-    }
-}

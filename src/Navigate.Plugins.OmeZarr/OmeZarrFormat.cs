@@ -7,7 +7,7 @@ namespace Navigate.Plugins.OmeZarr;
 /// The <c>ome-zarr</c> format: OME-NGFF 0.4 on Zarr v2, written as navigate's <c>OMEZarrDataSource</c> does (or in
 /// the bioformats2raw layout) and read from any OME-NGFF 0.4 image. Settings: see <see cref="OmeZarrOptions"/>.
 /// </summary>
-public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector
+public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector, IDatasetConverter
 {
     private readonly Dictionary<string, string> _defaults;
 
@@ -63,6 +63,50 @@ public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector
     public DatasetDescription Inspect(string path) => OmeZarrInspector.ToDescription(OmeZarrInspector.Inspect(path));
 
     /// <summary>
+    /// Rewrites any OME-NGFF 0.4 dataset with the codec, level and chunks of <paramref name="options"/> (settings
+    /// <c>compression</c>, <c>clevel</c>, <c>chunks</c>, <c>threads</c>; defaults from plugins.json): every level as
+    /// stored and every attribute, see <see cref="OmeZarrConverter"/>.
+    /// </summary>
+    /// <exception cref="OmeZarrOptionsException">
+    /// A setting is bad, or is one a copy cannot honour (<c>levels</c>, <c>layout</c>: the levels and layout are copied
+    /// as stored).
+    /// </exception>
+    public long Convert(string source, string target, DataSourceOptions options, IProgress<(long Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        foreach (var key in options.Settings.Keys)
+        {
+            if (key.Trim().ToLowerInvariant() is "levels" or "layout")
+            {
+                throw new OmeZarrOptionsException(key, $"ome-zarr setting '{key}' cannot change when converting within ome-zarr: every level is copied as stored, in its layout. Write a new dataset (navigate acquire) to change it.");
+            }
+        }
+
+        var settings = new Dictionary<string, string>(_defaults, StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in options.Settings)
+        {
+            settings[key] = value;
+        }
+
+        var parsed = OmeZarrOptions.Parse(settings);
+        var relay = new ProgressRelay(progress);
+        OmeZarrConverter.Convert(
+            source,
+            target,
+            new OmeZarrConversionOptions
+            {
+                Compression = parsed.Compression,
+                CompressionLevel = parsed.CompressionLevel,
+                Chunks = parsed.Chunks,
+                Threads = parsed.Threads,
+                Overwrite = options.Overwrite,
+            },
+            relay,
+            cancellationToken);
+        return relay.Copied;
+    }
+
+    /// <summary>
     /// True when <paramref name="path"/> is a folder whose root <c>.zattrs</c> (read only if under 1 MiB) has
     /// <c>multiscales</c> or <c>bioformats2raw.layout</c>.
     /// </summary>
@@ -89,6 +133,35 @@ public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
             return false;
+        }
+    }
+
+    /// <summary>Forwards the converter's progress synchronously (Progress&lt;T&gt; would post it, out of order) and keeps the last count.</summary>
+    private sealed class ProgressRelay(IProgress<(long Done, long Total)>? target) : IProgress<OmeZarrConversionProgress>
+    {
+        private long _copied;
+
+        public long Copied => Interlocked.Read(ref _copied);
+
+        public void Report(OmeZarrConversionProgress value)
+        {
+            InterlockedMax(ref _copied, value.BytesCopied);
+            target?.Report((value.BytesCopied, value.BytesTotal));
+        }
+
+        private static void InterlockedMax(ref long location, long value)
+        {
+            var current = Interlocked.Read(ref location);
+            while (value > current)
+            {
+                var seen = Interlocked.CompareExchange(ref location, value, current);
+                if (seen == current)
+                {
+                    return;
+                }
+
+                current = seen;
+            }
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Navigate.Data;
+using Navigate.Experiment;
 using Navigate.Host.Acquisition;
 
 namespace Navigate.Host.Cli;
@@ -10,7 +11,9 @@ internal sealed class AcquireOptions
 {
     public const string DefaultOutput = "acquisition.ome.zarr";
 
-    public Option<FileInfo?> Experiment { get; } = new("--experiment") { Description = "navigate's experiment YAML; the options below override it." };
+    public Option<FileInfo?> Experiment { get; } = new("--experiment") { Description = "navigate's experiment YAML (experiment.yml); the options below override it." };
+
+    public Option<FileInfo?> Configuration { get; } = new("--configuration") { Description = "navigate's configuration.yaml, for the pixel size of --experiment (default 1 µm)." };
 
     public Option<string> Out { get; } = new("--out", "-o") { Description = $"Where the dataset goes (default ./{DefaultOutput}).", DefaultValueFactory = _ => DefaultOutput };
 
@@ -54,7 +57,7 @@ internal sealed class AcquireOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Experiment, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, FrameRate, Ring, Sync, Overwrite, FailOnDrop, Json })
+        foreach (var option in new Option[] { Experiment, Configuration, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, FrameRate, Ring, Sync, Overwrite, FailOnDrop, Json })
         {
             command.Options.Add(option);
         }
@@ -63,9 +66,14 @@ internal sealed class AcquireOptions
     public AcquisitionRequest ToRequest(ParseResult parse)
     {
         var metadata = new AcquisitionMetadata { Width = 512, Height = 512, ZSteps = 16, Channels = 2, Timepoints = 2, Positions = 2, IsDynamic = true, VoxelSize = new VoxelSize(0.65, 0.65, 2) };
+        var configuration = parse.GetValue(Configuration);
         if (parse.GetValue(Experiment) is { } experiment)
         {
-            throw new UsageException($"--experiment {experiment.FullName}: reading navigate experiment files is not available in this build yet.");
+            metadata = ReadExperiment(experiment, configuration);
+        }
+        else if (configuration is not null)
+        {
+            throw new UsageException($"--configuration {configuration.FullName}: only read together with --experiment.");
         }
 
         metadata = metadata with
@@ -77,6 +85,11 @@ internal sealed class AcquireOptions
             Timepoints = Positive(parse.GetValue(Timepoints), "--timepoints") ?? metadata.Timepoints,
             Positions = Positive(parse.GetValue(Positions), "--positions") ?? metadata.Positions,
         };
+        if (metadata.ChannelInfos.Count > metadata.Channels)
+        {
+            metadata = metadata with { ChannelInfos = [.. metadata.ChannelInfos.Take(metadata.Channels)] };
+        }
+
         if (metadata.StagePositions.Count < metadata.Positions)
         {
             // Without an experiment, positions are a row along x, 1 mm apart, so translations in the dataset differ.
@@ -107,6 +120,26 @@ internal sealed class AcquireOptions
             RingFrames = Positive(parse.GetValue(Ring), "--ring"),
             Durable = parse.GetValue(Sync),
         };
+    }
+
+    private static AcquisitionMetadata ReadExperiment(FileInfo experiment, FileInfo? configuration)
+    {
+        foreach (var (file, option) in new[] { (experiment, "--experiment"), (configuration, "--configuration") })
+        {
+            if (file is not null && !file.Exists)
+            {
+                throw new UsageException($"{option} {file.FullName}: no such file.");
+            }
+        }
+
+        try
+        {
+            return NavigateExperimentReader.Read(experiment.FullName, configuration?.FullName);
+        }
+        catch (NavigateExperimentException e)
+        {
+            throw new UsageException($"--experiment: {e.Message}");
+        }
     }
 
     private static int? Positive(int? value, string name)

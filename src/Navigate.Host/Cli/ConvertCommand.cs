@@ -41,8 +41,11 @@ internal static class ConvertCommand
             Put("levels", parse.GetValue(levels)?.ToString(CultureInfo.InvariantCulture));
             Put("layout", parse.GetValue(layout));
             var options = new DataSourceOptions { Overwrite = parse.GetValue(overwrite), Settings = settings };
-            var planes = new DatasetConverter(session.Get<FormatCatalog>()).Convert(parse.GetValue(source)!, parse.GetValue(target)!, parse.GetValue(format), options);
-            console.Out.WriteLine($"converted {planes} planes: {parse.GetValue(source)} -> {parse.GetValue(target)}");
+            var result = new DatasetConverter(session.Get<FormatCatalog>()).Convert(parse.GetValue(source)!, parse.GetValue(target)!, parse.GetValue(format), options);
+            var what = result.Unit == ConversionUnit.Planes
+                ? $"{result.Amount} planes"
+                : string.Create(CultureInfo.InvariantCulture, $"{result.Amount / 1e6:F1} MB of pixels, every level");
+            console.Out.WriteLine($"converted {what}: {parse.GetValue(source)} -> {parse.GetValue(target)}");
             return ExitCodes.Success;
         });
         return command;

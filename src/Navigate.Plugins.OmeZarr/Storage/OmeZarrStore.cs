@@ -58,7 +58,8 @@ internal sealed class OmeZarrStore
             Directory.Delete(path, recursive: true);
         }
 
-        return new OmeZarrStore(path, new DirectoryZarrStore(path));
+        // A new dataset is a stream of large chunks: they bypass the page cache (see UnbufferedFileWriter).
+        return new OmeZarrStore(path, new DirectoryZarrStore(path, unbufferedWrites: true));
     }
 
     /// <summary>The existing dataset folder at <paramref name="path"/>.</summary>

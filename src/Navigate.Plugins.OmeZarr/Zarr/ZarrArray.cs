@@ -250,6 +250,18 @@ public sealed class ZarrArray
     public void WriteChunk(ReadOnlySpan<long> chunkIndex, ReadOnlySpan<byte> chunk)
     {
         string key = GetChunkKey(chunkIndex);
+        if (!_needsLayoutConversion && _filters.Length == 0 && Metadata.Compressor is null)
+        {
+            // Uncompressed: the chunk's bytes are its encoding; a copy would only cost memory bandwidth.
+            if (chunk.Length != _chunkBytes)
+            {
+                throw new ArgumentException($"A chunk of this array is {_chunkBytes} bytes; got {chunk.Length}.", nameof(chunk));
+            }
+
+            Store.Set(key, chunk);
+            return;
+        }
+
         byte[] encoded = ArrayPool<byte>.Shared.Rent(_maxEncodedChunkLength);
         try
         {

@@ -75,6 +75,39 @@ public sealed class AcquireEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task AnExperimentFileSetsTheAcquisitionAndOptionsOverrideIt()
+    {
+        ZarrPython.Require();
+        // navigate's saved experiment: 2 selected channels, 11 planes, 3 timepoints, 2 positions, per_z cycling.
+        var fixtures = Path.Combine(TestPaths.RepoRoot, "tests", "Navigate.Experiment.Tests", "Fixtures");
+        var output = _temp.Combine("experiment.ome.zarr");
+        using var navigate = NavigateProcess.Start("acquire", "--plugins", Plugins, "--out", output,
+            "--experiment", Path.Combine(fixtures, "experiment.yml"), "--configuration", Path.Combine(fixtures, "configuration.yaml"),
+            "--width", "128", "--height", "64", "--timepoints", "1", "--json");
+        var (exit, stdout) = await navigate.WaitAsync(TimeSpan.FromMinutes(3));
+
+        Assert.True(exit == 0, navigate.Stderr);
+        using var summary = JsonDocument.Parse(stdout);
+        Assert.Equal(2 * 11 * 2, summary.RootElement.GetProperty("framesWritten").GetInt64());
+        var (good, bad, _) = Check(output, 2, 11, 1, 2, perStack: false, consolidated: true);
+        Assert.Equal((44, 0), (good, bad));
+        var zattrs = File.ReadAllText(Path.Combine(output, ".zattrs"));
+        Assert.Contains("0.97", zattrs, StringComparison.Ordinal); // the configuration's pixel size at the experiment's zoom
+    }
+
+    [Fact]
+    public async Task AMissingExperimentFileIsAUsageErrorNamingIt()
+    {
+        var missing = _temp.Combine("nowhere", "experiment.yml");
+        using var navigate = NavigateProcess.Start("acquire", "--plugins", Plugins, "--out", _temp.Combine("none.ome.zarr"), "--experiment", missing);
+        var (exit, _) = await navigate.WaitAsync(TimeSpan.FromMinutes(2));
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"--experiment {missing}: no such file.", navigate.Stderr, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_temp.Combine("none.ome.zarr")));
+    }
+
+    [Fact]
     public async Task ExistingDataIsNotOverwrittenWithoutOverwrite()
     {
         var output = _temp.Combine("kept.ome.zarr");

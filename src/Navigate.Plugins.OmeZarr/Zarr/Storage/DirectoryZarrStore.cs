@@ -12,9 +12,13 @@ public sealed class DirectoryZarrStore : IZarrStore
     /// <summary>The suffix of temporary files while a value is being written; <see cref="List"/> never returns them.</summary>
     public const string TemporarySuffix = ".navtmp";
 
+    /// <summary>Values at least this long are written unbuffered when the store was asked to (chunks, not metadata).</summary>
+    public const int UnbufferedThreshold = 64 << 10;
+
     private static long s_temporaryCounter;
     private readonly string _root;
     private readonly bool _flushToDisk;
+    private volatile bool _unbuffered;
 
     /// <summary>Opens (and creates, if missing) the folder <paramref name="root"/> as a store.</summary>
     /// <param name="root">The folder holding the hierarchy (the <c>.zarr</c> folder).</param>
@@ -22,13 +26,22 @@ public sealed class DirectoryZarrStore : IZarrStore
     /// Flush every value to the disk before it is renamed into place (durable across power loss, slower). Off by
     /// default: the rename alone already guarantees that no reader sees a partial value.
     /// </param>
-    public DirectoryZarrStore(string root, bool flushToDisk = false)
+    /// <param name="unbufferedWrites">
+    /// Write values of at least <see cref="UnbufferedThreshold"/> bytes with O_DIRECT where the platform and file system
+    /// allow it (Linux; not tmpfs), bypassing the page cache: what a long stream of chunks wants. Elsewhere, and for small
+    /// values, writes are buffered.
+    /// </param>
+    public DirectoryZarrStore(string root, bool flushToDisk = false, bool unbufferedWrites = false)
     {
         ArgumentException.ThrowIfNullOrEmpty(root);
         _root = Path.GetFullPath(root);
         _flushToDisk = flushToDisk;
+        _unbuffered = unbufferedWrites && UnbufferedFileWriter.IsSupported;
         Directory.CreateDirectory(_root);
     }
+
+    /// <summary>True while large values bypass the page cache (false once the file system has refused O_DIRECT).</summary>
+    public bool WritesUnbuffered => _unbuffered;
 
     /// <summary>The store's folder (absolute).</summary>
     public string Root => _root;
@@ -174,6 +187,24 @@ public sealed class DirectoryZarrStore : IZarrStore
 
     private void WriteFile(string path, ReadOnlySpan<byte> value)
     {
+        if (_unbuffered && value.Length >= UnbufferedThreshold)
+        {
+            if (UnbufferedFileWriter.TryWrite(path, value))
+            {
+                if (_flushToDisk)
+                {
+                    // The data is on the device; the flush makes the file's size and blocks durable too.
+                    using var written = File.OpenHandle(path, FileMode.Open, FileAccess.Write);
+                    RandomAccess.FlushToDisk(written);
+                }
+
+                return;
+            }
+
+            // This file system has no O_DIRECT (tmpfs, some network file systems): stop asking.
+            _unbuffered = false;
+        }
+
         using SafeFileHandle handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.None, value.Length);
         RandomAccess.Write(handle, value, 0);
         if (_flushToDisk)

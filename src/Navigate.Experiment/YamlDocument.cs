@@ -2,7 +2,7 @@ using System.Globalization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace Navigate.Plugins.OmeZarr.Experiment;
+namespace Navigate.Experiment;
 
 /// <summary>
 /// A navigate YAML file (experiment.yml or configuration.yaml) read with YamlDotNet's representation model, with typed

@@ -1,12 +1,12 @@
 using Navigate.Data;
 using Navigate.Devices;
-using Navigate.Plugins.OmeZarr.Experiment;
+using Navigate.Experiment;
 
-namespace Navigate.Plugins.OmeZarr.Tests.Experiment;
+namespace Navigate.Experiment.Tests;
 
 public sealed class NavigateExperimentReaderTests
 {
-    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Experiment", "Fixtures", name);
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
 
     [Fact]
     public void A_saved_navigate_experiment_becomes_acquisition_metadata()

@@ -3,7 +3,7 @@ using Navigate.Data;
 using Navigate.Devices;
 using YamlDotNet.RepresentationModel;
 
-namespace Navigate.Plugins.OmeZarr.Experiment;
+namespace Navigate.Experiment;
 
 /// <summary>
 /// Turns navigate's <c>experiment.yml</c> (and, for the pixel size, its <c>configuration.yaml</c>) into

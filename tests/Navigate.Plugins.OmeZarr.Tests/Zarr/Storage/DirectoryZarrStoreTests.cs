@@ -30,6 +30,70 @@ public sealed class DirectoryZarrStoreTests : IDisposable
         Assert.Empty(store.List("nothing/here"));
     }
 
+    [Theory]
+    [InlineData(DirectoryZarrStore.UnbufferedThreshold)]               // exactly aligned: no padding, no truncation
+    [InlineData(DirectoryZarrStore.UnbufferedThreshold + 123)]         // padded to the block, then truncated
+    [InlineData((3 << 20) + 1)]                                        // a camera-sized chunk plus one byte
+    public void UnbufferedWritesStoreExactlyTheValue(int length)
+    {
+        var store = new DirectoryZarrStore(_temp.Root, unbufferedWrites: true);
+        var value = new byte[length];
+        new Random(length).NextBytes(value);
+
+        store.Set("c/0/0", value);
+        store.Set("c/0/1", value.AsSpan(1)); // an unaligned source span
+
+        Assert.Equal(value, store.TryGetBytes("c/0/0"));
+        Assert.Equal(value[1..], store.TryGetBytes("c/0/1"));
+        Assert.Equal(length, new FileInfo(Path.Combine(_temp.Root, "c", "0", "0")).Length);
+        Assert.Equal(["c/0/0", "c/0/1"], store.List());
+        if (OperatingSystem.IsLinux() && new DriveInfo(_temp.Root).DriveFormat is "ext4" or "xfs" or "btrfs")
+        {
+            Assert.True(store.WritesUnbuffered); // these file systems take O_DIRECT: the fast path really ran
+        }
+    }
+
+    [Fact]
+    public void UnbufferedWritesOnTmpfsStoreExactlyTheValue()
+    {
+        // tmpfs refused O_DIRECT before Linux 6.6 (EINVAL: the store then writes buffered and stops asking) and takes
+        // it since; either way the value must come back exactly.
+        if (!OperatingSystem.IsLinux() || !Directory.Exists("/dev/shm"))
+        {
+            Assert.Skip("needs Linux tmpfs at /dev/shm");
+        }
+
+        var root = Path.Combine("/dev/shm", "navigate-zarr-tests-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var store = new DirectoryZarrStore(root, unbufferedWrites: true);
+            var value = new byte[DirectoryZarrStore.UnbufferedThreshold * 2 + 5];
+            new Random(5).NextBytes(value);
+
+            store.Set("0.0", value);
+            store.Set("0.1", value);
+
+            Assert.Equal(value, store.TryGetBytes("0.0"));
+            Assert.Equal(value, store.TryGetBytes("0.1"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void UnbufferedWritesIntoAMissingFolderCreateIt()
+    {
+        var store = new DirectoryZarrStore(_temp.Root, unbufferedWrites: true);
+        var value = new byte[DirectoryZarrStore.UnbufferedThreshold];
+        value[^1] = 7;
+
+        store.Set("deep/er/than/before/0", value);
+
+        Assert.Equal(value, store.TryGetBytes("deep/er/than/before/0"));
+    }
+
     [Fact]
     public void SetReplacesAtomicallyAndLeavesNoTemporaryFiles()
     {

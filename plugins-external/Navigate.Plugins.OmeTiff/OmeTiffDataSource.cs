@@ -106,10 +106,24 @@ public sealed partial class OmeTiffDataSource : IDataSource
         ArgumentNullException.ThrowIfNull(options);
         metadata.Validate();
         var settings = OmeTiffOptions.From(options.Settings, defaults);
-        var full = Path.GetFullPath(path);
-        var suffix = DatasetLayout.SuffixOf(Path.GetFileName(full))
-            ?? throw new ArgumentException($"ome-tiff: '{path}' must end with {string.Join(", ", DatasetLayout.Suffixes)}: the ending picks OME-TIFF or plain TIFF and the files' extension; the folder is the dataset.", nameof(path));
-        var layout = new DatasetLayout(Path.GetDirectoryName(full)!, suffix, metadata.IsDynamic || metadata.Positions > 1);
+        var full = Path.GetFullPath(path).TrimEnd(Path.DirectorySeparatorChar);
+        string folder;
+        string suffix;
+        if (Path.GetExtension(full).Length == 0)
+        {
+            // A bare folder name (`navigate acquire --format ome-tiff --out run1`): the folder is the dataset, OME-TIFF.
+            folder = full;
+            suffix = DatasetLayout.Suffixes[0];
+        }
+        else
+        {
+            // navigate's own convention: a file name inside the dataset folder, whose ending picks the kind of TIFF.
+            suffix = DatasetLayout.SuffixOf(Path.GetFileName(full))
+                ?? throw new ArgumentException($"ome-tiff: '{path}' must end with {string.Join(", ", DatasetLayout.Suffixes)} (the ending picks OME-TIFF or plain TIFF and the files' extension; the folder is the dataset) or be a folder name without an extension.", nameof(path));
+            folder = Path.GetDirectoryName(full)!;
+        }
+
+        var layout = new DatasetLayout(folder, suffix, metadata.IsDynamic || metadata.Positions > 1);
 
         var bigTiff = DecideBigTiff(layout, metadata, settings.BigTiff);
         ClearOrRefuse(layout.Root, options.Overwrite);

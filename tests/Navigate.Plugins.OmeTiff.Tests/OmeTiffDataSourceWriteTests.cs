@@ -224,12 +224,30 @@ public sealed class OmeTiffDataSourceWriteTests
     }
 
     [Fact]
+    public void AFolderNameWithoutExtensionIsTheDatasetFolderOfOmeTiffStacks()
+    {
+        using var temp = new TempFolder();
+        var m = TestAcquisition.Small(channels: 1, z: 2, timepoints: 1);
+        var folder = temp.Combine("run1");
+        using (var source = Format.Create(folder, m, new DataSourceOptions()))
+        {
+            source.NewPosition(0, null);
+            source.Write(new byte[m.Width * m.Height * 2], null);
+            source.Write(new byte[m.Width * m.Height * 2], null);
+            source.Close();
+        }
+
+        Assert.True(File.Exists(Path.Combine(folder, "CH00_000000.ome.tiff")));
+        Assert.True(Format.CanOpen(folder));
+    }
+
+    [Fact]
     public void MisuseIsRefusedWithTheReason()
     {
         using var temp = new TempFolder();
         var m = TestAcquisition.Small(channels: 1, z: 2, timepoints: 1);
         var bad = Assert.Throws<ArgumentException>(() => Format.Create(temp.Combine("run.zarr"), m, new DataSourceOptions()));
-        Assert.Contains("must end with .ome.tiff, .ome.tif, .tiff, .tif", bad.Message);
+        Assert.Contains("'" + temp.Combine("run.zarr") + "' must end with .ome.tiff, .ome.tif, .tiff, .tif (the ending picks OME-TIFF or plain TIFF", bad.Message);
         var unknown = Assert.Throws<ArgumentException>(() => Format.Create(temp.Combine("a.tif"), m, new DataSourceOptions { Settings = new Dictionary<string, string> { ["compression"] = "zstd" } }));
         Assert.Contains("unknown setting 'compression'; known settings: bigtiff", unknown.Message);
         var value = Assert.Throws<ArgumentException>(() => Format.Create(temp.Combine("a.tif"), m, new DataSourceOptions { Settings = new Dictionary<string, string> { ["bigtiff"] = "maybe" } }));

@@ -15,7 +15,7 @@ internal sealed class AcquireOptions
 
     public Option<FileInfo?> Configuration { get; } = new("--configuration") { Description = "navigate's configuration.yaml, for the pixel size of --experiment (default 1 µm)." };
 
-    public Option<string> Out { get; } = new("--out", "-o") { Description = $"Where the dataset goes (default ./{DefaultOutput}).", DefaultValueFactory = _ => DefaultOutput };
+    public Option<string?> Out { get; } = new("--out", "-o") { Description = $"Where the dataset goes (default ./{DefaultOutput}; ./acquisition-<format> for other formats)." };
 
     public Option<string> Format { get; } = new("--format") { Description = "Data format (ome-zarr, or a plugin's format).", DefaultValueFactory = _ => Data.FormatCatalog.DefaultFormat };
 
@@ -112,7 +112,7 @@ internal sealed class AcquireOptions
         return new AcquisitionRequest
         {
             Metadata = metadata,
-            OutputPath = parse.GetValue(Out)!,
+            OutputPath = parse.GetValue(Out) ?? DefaultOutputFor(parse.GetValue(Format)!),
             Format = parse.GetValue(Format)!,
             FormatOptions = new DataSourceOptions { Overwrite = parse.GetValue(Overwrite), Settings = settings },
             Camera = parse.GetValue(Camera),
@@ -121,6 +121,9 @@ internal sealed class AcquireOptions
             Durable = parse.GetValue(Sync),
         };
     }
+
+    private static string DefaultOutputFor(string format)
+        => format.Contains("zarr", StringComparison.OrdinalIgnoreCase) ? DefaultOutput : $"acquisition-{format.ToLowerInvariant()}";
 
     private static AcquisitionMetadata ReadExperiment(FileInfo experiment, FileInfo? configuration)
     {

@@ -96,6 +96,31 @@ public sealed class AcquireEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task TheOmeTiffPluginWritesAFolderThatInspectReads()
+    {
+        var output = _temp.Combine("tiff-run");
+        using (var acquire = NavigateProcess.Start("acquire", "--plugins", Plugins, "--format", "ome-tiff", "--out", output,
+            "--width", "64", "--height", "32", "--z", "3", "--channels", "2", "--timepoints", "1", "--positions", "2", "--json"))
+        {
+            var (exit, stdout) = await acquire.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(exit == 0, acquire.Stderr);
+            using var summary = JsonDocument.Parse(stdout);
+            Assert.Equal(12, summary.RootElement.GetProperty("framesWritten").GetInt64());
+            Assert.True(summary.RootElement.GetProperty("bytesOnDisk").GetInt64() >= 12 * 64 * 32 * 2);
+        }
+
+        // navigate's TIFF layout: a folder per position, a stack per channel and timepoint.
+        Assert.True(File.Exists(Path.Combine(output, "Position0", "CH00_000000.ome.tiff")));
+        Assert.True(File.Exists(Path.Combine(output, "Position1", "CH01_000000.ome.tiff")));
+        using var inspect = NavigateProcess.Start("inspect", "--plugins", Plugins, output, "--json");
+        var (inspectExit, json) = await inspect.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(inspectExit == 0, inspect.Stderr);
+        using var description = JsonDocument.Parse(json);
+        Assert.StartsWith("ome-tiff", description.RootElement.GetProperty("format").GetString(), StringComparison.Ordinal);
+        Assert.Equal(2, description.RootElement.GetProperty("images").GetArrayLength());
+    }
+
+    [Fact]
     public async Task AMissingExperimentFileIsAUsageErrorNamingIt()
     {
         var missing = _temp.Combine("nowhere", "experiment.yml");

@@ -48,7 +48,6 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     private readonly Stopwatch _sinceProgress = new();
     private long _recordedFrames;
     private long _milestone;
-    private byte[]? _droppedFrame;
     private readonly List<long> _dropped = [];
 
     // Arrays by position then level (both modes).
@@ -299,7 +298,9 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     }
 
     /// <inheritdoc />
-    public FrameIndex Write(ReadOnlySpan<byte> frame, StagePosition? stagePosition = null)
+    public FrameIndex Write(ReadOnlySpan<byte> frame, StagePosition? stagePosition = null) => Append(frame, empty: false, stagePosition);
+
+    private FrameIndex Append(ReadOnlySpan<byte> frame, bool empty, StagePosition? stagePosition)
     {
         EnsureWritable();
         lock (_gate)
@@ -312,7 +313,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
 
             var bpp = _metadata.PixelType.BytesPerPixel();
             var expected = (long)_metadata.Width * _metadata.Height * bpp;
-            if (frame.Length != expected)
+            if (!empty && frame.Length != expected)
             {
                 OmeZarrThrowHelper.ThrowFrameSize(FileName, _metadata.Width, _metadata.Height, _metadata.PixelType, expected, frame.Length, nameof(frame));
             }
@@ -335,11 +336,21 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             }
 
             StartWriting();
-            _pyramid!.Build(frame);
-            for (var k = 0; k < _options.Levels; k++)
+            if (empty)
             {
-                var plane = k == 0 ? frame : _pyramid.Level(k);
-                _assembler!.Add(k, index.P, index.T, index.C, index.Z, _counter, plane);
+                for (var k = 0; k < _options.Levels; k++)
+                {
+                    _assembler!.AddEmpty(k, index.P, index.T, index.C, index.Z, _counter);
+                }
+            }
+            else
+            {
+                _pyramid!.Build(frame);
+                for (var k = 0; k < _options.Levels; k++)
+                {
+                    var plane = k == 0 ? frame : _pyramid.Level(k);
+                    _assembler!.Add(k, index.P, index.T, index.C, index.Z, _counter, plane);
+                }
             }
 
             _assembler!.EndFrame(_counter);
@@ -361,8 +372,8 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         {
             EnsureOpen();
             var frame = _counter;
-            _droppedFrame ??= new byte[(long)_metadata.Width * _metadata.Height * _metadata.PixelType.BytesPerPixel()];
-            var index = Write(_droppedFrame);
+            // No pixels go through the pyramid or the compressor: a writer that fell behind must not pay for lost frames.
+            var index = Append(default, empty: true, stagePosition: null);
             _dropped.Add(frame);
             return index;
         }

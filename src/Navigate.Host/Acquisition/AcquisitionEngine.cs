@@ -209,7 +209,11 @@ public sealed class AcquisitionEngine
         }
 
         dropped.Add(frame);
-        _logger.LogWarning("Frame {Frame} was dropped by the camera; its plane is left empty.", frame);
+        if (dropped.Count <= 10 || dropped.Count % 1000 == 0)
+        {
+            // A writer that falls behind drops frames by the hundred: a line each would only slow it further.
+            _logger.LogWarning("Frame {Frame} was dropped by the camera; its plane is left empty ({Count} dropped so far).", frame, dropped.Count);
+        }
     }
 
     private static StagePosition? StageAt(AcquisitionMetadata metadata, FrameIndex index)

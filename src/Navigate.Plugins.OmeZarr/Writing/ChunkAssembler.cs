@@ -83,6 +83,44 @@ internal sealed class ChunkAssembler
         Scatter(geometry, row, localZ, plane);
         row.Written[localZ] = true;
         row.Planes++;
+        row.DataPlanes++;
+        if (row.Planes == row.Expected)
+        {
+            _open.Remove(key);
+            _ready.Add(row);
+        }
+    }
+
+    /// <summary>
+    /// Counts a plane that has no pixels (a frame the camera dropped): its place in the chunks is the fill value (0).
+    /// A row whose planes are all empty is never written: a missing chunk reads as the fill value, so a writer that
+    /// falls behind does not spend compression and disk on the frames it already lost.
+    /// </summary>
+    public void AddEmpty(int level, int position, int t, int c, int z, long frame)
+    {
+        var geometry = _levels[level];
+        var zChunk = z / geometry.ChunkZ;
+        var key = new RowKey(level, position, t, c, zChunk);
+        if (!_open.TryGetValue(key, out var row))
+        {
+            row = Rent(geometry, key, frame);
+            _open.Add(key, row);
+        }
+
+        var localZ = z - zChunk * geometry.ChunkZ;
+        var planeBytes = geometry.ChunkY * geometry.ChunkX * geometry.BytesPerPixel;
+        foreach (var buffer in row.Buffers)
+        {
+            Array.Clear(buffer, localZ * planeBytes, planeBytes);
+        }
+
+        if (row.Written[localZ])
+        {
+            return;
+        }
+
+        row.Written[localZ] = true;
+        row.Planes++;
         if (row.Planes == row.Expected)
         {
             _open.Remove(key);
@@ -155,6 +193,7 @@ internal sealed class ChunkAssembler
         row.Key = key;
         row.FirstFrame = frame;
         row.Planes = 0;
+        row.DataPlanes = 0;
         row.Expected = geometry.PlanesIn(key.ZChunk);
         Array.Clear(row.Written);
         var shortInZ = row.Expected < geometry.ChunkZ;
@@ -204,6 +243,20 @@ internal sealed class ChunkAssembler
     private void Submit(Row row, long handedOver)
     {
         var geometry = _levels[row.Key.Level];
+        if (row.DataPlanes == 0)
+        {
+            // Nothing but dropped frames: leave the chunks missing (fill value) and keep the durability count moving.
+            for (var i = 0; i < row.Buffers.Length; i++)
+            {
+                _pool.Return(row.Buffers[i]);
+                row.Buffers[i] = null!;
+            }
+
+            _spareRows[row.Key.Level].Push(row);
+            _queue.Mark(handedOver);
+            return;
+        }
+
         var target = _target(row.Key.Position, row.Key.Level);
         for (var yc = 0; yc < geometry.GridY; yc++)
         {
@@ -232,6 +285,7 @@ internal sealed class ChunkAssembler
         public RowKey Key;
         public long FirstFrame;
         public int Planes;
+        public int DataPlanes;
         public int Expected;
         public readonly bool[] Written = new bool[geometry.ChunkZ];
         public readonly byte[][] Buffers = new byte[geometry.GridY * geometry.GridX][];

@@ -34,6 +34,41 @@ public sealed class ChunkAssemblerTests
         return plane;
     }
 
+    [Fact]
+    public void Dropped_frames_cost_no_chunk_when_their_row_holds_nothing_else_and_read_as_zero_when_it_does()
+    {
+        // Chunks of 2 planes over a stack of 4: frames 0 and 1 dropped (a whole row), frame 3 dropped beside frame 2.
+        const int Z = 4, Y = 3, X = 5;
+        var geometry = new LevelGeometry(Z, Y, X, 2, Y, X, 1);
+        var (assembler, queue, target) = Make(geometry);
+        var full = new byte[Y * X];
+        Array.Fill(full, (byte)0xAB);
+
+        // A recycled buffer full of old pixels must not leak into the dropped plane: fill the pool with one first.
+        assembler.Add(0, 1, 0, 0, 0, 0, full);
+        assembler.Add(0, 1, 0, 0, 1, 1, full);
+        assembler.EndFrame(1);
+        queue.Drain();
+        target.Chunks.Clear();
+
+        assembler.AddEmpty(0, 0, 0, 0, 0, 0);
+        assembler.EndFrame(0);
+        assembler.AddEmpty(0, 0, 0, 0, 1, 1);
+        assembler.EndFrame(1);
+        assembler.Add(0, 0, 0, 0, 2, 2, Plane(Y, X, 2));
+        assembler.EndFrame(2);
+        assembler.AddEmpty(0, 0, 0, 0, 3, 3);
+        assembler.EndFrame(3);
+        queue.Drain();
+
+        Assert.Equal(4, queue.DurableFrames);
+        Assert.False(target.Chunks.ContainsKey(new ChunkIndex(0, 0, 0, 0, 0)));
+        var chunk = target.Chunks[new ChunkIndex(0, 0, 1, 0, 0)];
+        Assert.Equal(Plane(Y, X, 2), chunk[..(Y * X)]);
+        Assert.All(chunk[(Y * X)..], b => Assert.Equal(0, b));
+        Assert.Single(target.Chunks);
+    }
+
     [Theory]
     [InlineData(true, 1, 5, 7)]   // one chunk per plane (navigate)
     [InlineData(true, 2, 2, 3)]   // edge chunks in every dimension

@@ -64,30 +64,13 @@ internal sealed class ChunkAssembler
     public void Add(int level, int position, int t, int c, int z, long frame, ReadOnlySpan<byte> plane)
     {
         var geometry = _levels[level];
-        var zChunk = z / geometry.ChunkZ;
-        var key = new RowKey(level, position, t, c, zChunk);
-        if (!_open.TryGetValue(key, out var row))
-        {
-            row = Rent(geometry, key, frame);
-            _open.Add(key, row);
-        }
-
-        var localZ = z - zChunk * geometry.ChunkZ;
-        if (row.Written[localZ])
-        {
-            // The same plane twice (a caller rewinding the counter): the newer pixels win, the count stays.
-            Scatter(geometry, row, localZ, plane);
-            return;
-        }
-
+        var row = RowFor(level, position, t, c, z, frame, out var localZ);
         Scatter(geometry, row, localZ, plane);
-        row.Written[localZ] = true;
-        row.Planes++;
-        row.DataPlanes++;
-        if (row.Planes == row.Expected)
+        if (!row.Written[localZ])
         {
-            _open.Remove(key);
-            _ready.Add(row);
+            // A plane given twice (a caller rewinding the counter) keeps the newer pixels and counts once.
+            row.DataPlanes++;
+            Count(row, localZ);
         }
     }
 
@@ -99,6 +82,22 @@ internal sealed class ChunkAssembler
     public void AddEmpty(int level, int position, int t, int c, int z, long frame)
     {
         var geometry = _levels[level];
+        var row = RowFor(level, position, t, c, z, frame, out var localZ);
+        var planeBytes = geometry.ChunkY * geometry.ChunkX * geometry.BytesPerPixel;
+        foreach (var buffer in row.Buffers)
+        {
+            Array.Clear(buffer, localZ * planeBytes, planeBytes);
+        }
+
+        if (!row.Written[localZ])
+        {
+            Count(row, localZ);
+        }
+    }
+
+    private Row RowFor(int level, int position, int t, int c, int z, long frame, out int localZ)
+    {
+        var geometry = _levels[level];
         var zChunk = z / geometry.ChunkZ;
         var key = new RowKey(level, position, t, c, zChunk);
         if (!_open.TryGetValue(key, out var row))
@@ -107,23 +106,17 @@ internal sealed class ChunkAssembler
             _open.Add(key, row);
         }
 
-        var localZ = z - zChunk * geometry.ChunkZ;
-        var planeBytes = geometry.ChunkY * geometry.ChunkX * geometry.BytesPerPixel;
-        foreach (var buffer in row.Buffers)
-        {
-            Array.Clear(buffer, localZ * planeBytes, planeBytes);
-        }
+        localZ = z - zChunk * geometry.ChunkZ;
+        return row;
+    }
 
-        if (row.Written[localZ])
-        {
-            return;
-        }
-
+    private void Count(Row row, int localZ)
+    {
         row.Written[localZ] = true;
         row.Planes++;
         if (row.Planes == row.Expected)
         {
-            _open.Remove(key);
+            _open.Remove(row.Key);
             _ready.Add(row);
         }
     }

@@ -172,26 +172,30 @@ public sealed class AcquisitionEngine
             throw new AcquisitionException($"Camera '{info.Name}' delivers {info.PixelType} pixels; the acquisition is set up for {metadata.PixelType}.");
         }
 
-        if (metadata.Width > info.SensorWidth || metadata.Height > info.SensorHeight)
+        // Frames are binned pixels: the region read on the sensor is binning times larger in x and y.
+        var binning = request.Binning;
+        var (sensorWidth, sensorHeight) = ((long)metadata.Width * binning, (long)metadata.Height * binning);
+        if (sensorWidth > info.SensorWidth || sensorHeight > info.SensorHeight)
         {
-            throw new AcquisitionException($"Camera '{info.Name}' has a {info.SensorWidth}×{info.SensorHeight} sensor; the acquisition asks for {metadata.Width}×{metadata.Height} frames.");
+            var binned = binning > 1 ? $" binned {binning}×{binning} (a {sensorWidth}×{sensorHeight} sensor region)" : string.Empty;
+            throw new AcquisitionException($"Camera '{info.Name}' has a {info.SensorWidth}×{info.SensorHeight} sensor; the acquisition asks for {metadata.Width}×{metadata.Height} frames{binned}.");
         }
 
         var settings = camera.Settings with
         {
-            Binning = 1,
-            Roi = metadata.Width == info.SensorWidth && metadata.Height == info.SensorHeight
+            Binning = binning,
+            Roi = sensorWidth == info.SensorWidth && sensorHeight == info.SensorHeight
                 ? null
-                : RegionOfInterest.Centered(metadata.Width, metadata.Height, info.SensorWidth, info.SensorHeight),
+                : RegionOfInterest.Centered((int)sensorWidth, (int)sensorHeight, info.SensorWidth, info.SensorHeight),
             FrameRate = request.FrameRate ?? camera.Settings.FrameRate,
             ExposureSeconds = request.ExposureSeconds ?? camera.Settings.ExposureSeconds,
         };
         var effective = camera.Configure(settings);
-        var width = effective.Roi?.Width ?? info.SensorWidth;
-        var height = effective.Roi?.Height ?? info.SensorHeight;
+        var width = (effective.Roi?.Width ?? info.SensorWidth) / Math.Max(1, effective.Binning);
+        var height = (effective.Roi?.Height ?? info.SensorHeight) / Math.Max(1, effective.Binning);
         if (width != metadata.Width || height != metadata.Height)
         {
-            throw new AcquisitionException($"Camera '{info.Name}' snaps a {metadata.Width}×{metadata.Height} region of interest to {width}×{height} (its subarray step); choose a frame size it supports.");
+            throw new AcquisitionException($"Camera '{info.Name}' snaps a {metadata.Width}×{metadata.Height} region of interest{(binning > 1 ? $" binned {binning}×{binning}" : string.Empty)} to {width}×{height} (its subarray step); choose a frame size it supports.");
         }
 
         return (width, height);

@@ -23,6 +23,12 @@ public sealed record AcquisitionRequest
     /// <summary>Frames per second to pace the camera at; null leaves the camera's own setting.</summary>
     public double? FrameRate { get; init; }
 
+    /// <summary>
+    /// Binning (1, 2, 4 ...), the same in x and y: the metadata's width and height are binned pixels, read from a sensor
+    /// region binning times larger. Default 1.
+    /// </summary>
+    public int Binning { get; init; } = 1;
+
     /// <summary>Exposure in seconds; null leaves the camera's own setting.</summary>
     public double? ExposureSeconds { get; init; }
 

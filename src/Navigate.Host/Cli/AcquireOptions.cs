@@ -43,6 +43,8 @@ internal sealed class AcquireOptions
 
     public Option<string?> Layout { get; } = new("--layout") { Description = "OME-Zarr layout: navigate|bioformats2raw." };
 
+    public Option<int?> Binning { get; } = new("--binning") { Description = "N×N binning (1, 2, 4): --width/--height are binned pixels; the x/y voxel size is multiplied by N." };
+
     public Option<double?> FrameRate { get; } = new("--frame-rate") { Description = "Camera frame rate in frames/s (default: as fast as the writer takes frames)." };
 
     public Option<int?> Ring { get; } = new("--ring") { Description = "Frame buffers between camera and writer (default: 64 MiB of frames, 8 to 256)." };
@@ -57,7 +59,7 @@ internal sealed class AcquireOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Experiment, Configuration, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, FrameRate, Ring, Sync, Overwrite, FailOnDrop, Json })
+        foreach (var option in new Option[] { Experiment, Configuration, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, Binning, FrameRate, Ring, Sync, Overwrite, FailOnDrop, Json })
         {
             command.Options.Add(option);
         }
@@ -85,6 +87,13 @@ internal sealed class AcquireOptions
             Timepoints = Positive(parse.GetValue(Timepoints), "--timepoints") ?? metadata.Timepoints,
             Positions = Positive(parse.GetValue(Positions), "--positions") ?? metadata.Positions,
         };
+        var binning = Positive(parse.GetValue(Binning), "--binning") ?? 1;
+        if (binning > 1)
+        {
+            // A binned pixel covers binning × binning camera pixels of the specimen.
+            metadata = metadata with { VoxelSize = metadata.VoxelSize with { X = metadata.VoxelSize.X * binning, Y = metadata.VoxelSize.Y * binning } };
+        }
+
         if (metadata.ChannelInfos.Count > metadata.Channels)
         {
             metadata = metadata with { ChannelInfos = [.. metadata.ChannelInfos.Take(metadata.Channels)] };
@@ -117,6 +126,7 @@ internal sealed class AcquireOptions
             FormatOptions = new DataSourceOptions { Overwrite = parse.GetValue(Overwrite), Settings = settings },
             Camera = parse.GetValue(Camera),
             FrameRate = rate,
+            Binning = binning,
             RingFrames = Positive(parse.GetValue(Ring), "--ring"),
             Durable = parse.GetValue(Sync),
         };

@@ -14,13 +14,14 @@ public sealed class NavigateCliTests : IDisposable
 {
     // Checks every plane (c, z, t, p) of every position: the frame number the simulator wrote into its first four
     // pixels must be the engine's frame index for that place, and pixel (x=1, y=1) must hold the simulator's pattern
-    // (3·xs + 5·ys + k) for the ROI's sensor offset (x0, y0), which proves which camera and which region was read.
+    // (3·xs + 5·ys + k) at its sensor position (x0 + bin, y0 + bin) for the ROI's sensor offset (x0, y0) and the
+    // binning, which proves which camera, which region and which binning was read.
     // Prints "<planes in place> <planes misplaced> <shape of p0_0> <frames whose plane is empty, or ->". Every real
     // frame has a non-zero pattern pixel, so an all-zero plane is one that was never written (a drop, or after a stop).
     private const string Verify = """
         import json, sys
         import numpy as np, zarr
-        path, C, Z, T, P, x0, y0 = sys.argv[1], *map(int, sys.argv[2:8])
+        path, C, Z, T, P, x0, y0, b = sys.argv[1], *map(int, sys.argv[2:9])
         root = zarr.open_consolidated(path, mode="r")
         good = bad = 0
         missing = []
@@ -34,7 +35,7 @@ public sealed class NavigateCliTests : IDisposable
                 missing.append(f)
                 continue
             stamp = int(np.frombuffer(plane.reshape(-1)[:4].astype("<u2").tobytes(), "<i8")[0])
-            pattern = (3 * (x0 + 1) + 5 * (y0 + 1) + f) % 65536
+            pattern = (3 * (x0 + b) + 5 * (y0 + b) + f) % 65536
             if stamp == f and int(plane[1, 1]) == pattern: good += 1
             else: bad += 1; print("misplaced", f, "found", stamp, int(plane[1, 1]), "expected pattern", pattern, file=sys.stderr)
         print(good, bad, ",".join(map(str, root["p0_0"].shape)), ",".join(map(str, missing)) or "-")
@@ -89,6 +90,26 @@ public sealed class NavigateCliTests : IDisposable
         Assert.Equal((24, 0), (good, bad));
         Assert.Empty(missing);
         Assert.Equal("2,2,3,64,128", shape);
+        AssertCleanShutdown();
+    }
+
+    [Fact]
+    public async Task Binning_reads_a_region_twice_as_large_and_writes_binned_frames_of_the_asked_size()
+    {
+        ZarrPython.Require();
+        var output = _lab.Combine("binned.ome.zarr");
+
+        var (exit, stdout, stderr) = await _lab.RunAsync("acquire", "--camera", "hamamatsu", "--out", output, "--binning", "2",
+            "--width", "64", "--height", "32", "--z", "4", "--channels", "1", "--timepoints", "1", "--positions", "1", "--json");
+
+        Assert.True(exit == 0, stderr);
+        using var summary = JsonDocument.Parse(stdout);
+        Assert.Equal((64, 32), (summary.RootElement.GetProperty("width").GetInt32(), summary.RootElement.GetProperty("height").GetInt32()));
+        // A 128×64 sensor region centred on the 256×256 sensor, read 2×2 binned.
+        var (good, bad, shape, missing) = Check(output, 1, 4, 1, 1, x0: 64, y0: 96, binning: 2);
+        Assert.Equal((4, 0), (good, bad));
+        Assert.Empty(missing);
+        Assert.Equal("1,1,4,32,64", shape);
         AssertCleanShutdown();
     }
 
@@ -171,9 +192,9 @@ public sealed class NavigateCliTests : IDisposable
         Assert.False(Directory.Exists(output), $"{output} was created");
     }
 
-    private static (int Good, int Bad, string Shape, long[] Missing) Check(string path, int c, int z, int t, int p, int x0, int y0)
+    private static (int Good, int Bad, string Shape, long[] Missing) Check(string path, int c, int z, int t, int p, int x0, int y0, int binning = 1)
     {
-        var args = new[] { path }.Concat(new[] { c, z, t, p, x0, y0 }.Select(v => v.ToString(CultureInfo.InvariantCulture))).ToArray();
+        var args = new[] { path }.Concat(new[] { c, z, t, p, x0, y0, binning }.Select(v => v.ToString(CultureInfo.InvariantCulture))).ToArray();
         var (exit, stdout, stderr) = ZarrPython.Run(Verify, args);
         Assert.True(exit == 0, $"zarr-python failed on {path}: {stderr}");
         Assert.True(stderr.Length == 0, stderr);

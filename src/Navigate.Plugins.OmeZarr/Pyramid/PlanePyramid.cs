@@ -27,6 +27,11 @@ namespace Navigate.Plugins.OmeZarr.Pyramid;
 /// which halves the bytes moved and doubles the lanes of each vector instruction; otherwise 64-bit integers (int16,
 /// uint32, very deep pyramids) or doubles (float pixels).
 /// </para>
+/// <para>
+/// The row loops are compiled fully optimised at their first call (<see cref="MethodImplOptions.AggressiveOptimization"/>):
+/// under tiered compilation they ran as unoptimised, then instrumented code for the first tens of frames, which made
+/// the pyramid about four times dearer over a 1 GB acquisition, and exactly when the camera starts streaming.
+/// </para>
 /// </remarks>
 public sealed class PlanePyramid
 {
@@ -174,6 +179,7 @@ public sealed class PlanePyramid
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Stream<TPixel, TSum>(ReadOnlySpan<TPixel> frame, TSum[][] rows)
         where TPixel : unmanaged, INumberBase<TPixel>
         where TSum : unmanaged, INumberBase<TSum>
@@ -189,6 +195,7 @@ public sealed class PlanePyramid
     }
 
     /// <summary>Row <paramref name="y"/> of level <paramref name="level"/> is summed: write its pixels and feed the levels below.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Complete<TSum>(int level, int y, TSum[][] rows)
         where TSum : unmanaged, INumberBase<TSum>
     {
@@ -215,6 +222,7 @@ public sealed class PlanePyramid
     }
 
     /// <summary>2×2 sums of two frame rows (or 2×1 when <paramref name="bottom"/> is empty: the last row of an odd height).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumFirstLevelRow<TPixel, TSum>(ReadOnlySpan<TPixel> top, ReadOnlySpan<TPixel> bottom, Span<TSum> sums)
         where TPixel : unmanaged, INumberBase<TPixel>
         where TSum : unmanaged, INumberBase<TSum>
@@ -238,6 +246,7 @@ public sealed class PlanePyramid
         SumFirstLevelRowScalar(top, bottom, sums, 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumFirstLevelRowScalar<TPixel, TSum>(ReadOnlySpan<TPixel> top, ReadOnlySpan<TPixel> bottom, Span<TSum> sums, int from)
         where TPixel : unmanaged, INumberBase<TPixel>
         where TSum : unmanaged, INumberBase<TSum>
@@ -277,6 +286,7 @@ public sealed class PlanePyramid
     /// (low half + high half), and the two rows are added. sCMOS cameras deliver uint16, so this is the loop that runs
     /// at camera rate.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumUInt16Row(ReadOnlySpan<ushort> top, ReadOnlySpan<ushort> bottom, Span<uint> sums)
     {
         var pairs = top.Length / 2;
@@ -310,6 +320,7 @@ public sealed class PlanePyramid
     /// The 2×2 sums of two uint8 rows, 16 blocks at a time: neighbours read as one uint16 are summed in 16 bits
     /// (4 × 255 fits), then widened.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumUInt8Row(ReadOnlySpan<byte> top, ReadOnlySpan<byte> bottom, Span<uint> sums)
     {
         var pairs = top.Length / 2;
@@ -337,6 +348,7 @@ public sealed class PlanePyramid
     }
 
     /// <summary>Sums neighbouring pairs of <paramref name="source"/> into <paramref name="target"/> (replacing or adding).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumPairs<TSum>(ReadOnlySpan<TSum> source, Span<TSum> target, bool add)
         where TSum : unmanaged, INumberBase<TSum>
     {
@@ -376,6 +388,7 @@ public sealed class PlanePyramid
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteRow<TSum>(int level, int y, TSum[] sums)
         where TSum : unmanaged, INumberBase<TSum>
     {
@@ -434,6 +447,7 @@ public sealed class PlanePyramid
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteUInt32SumsAsUInt16(ReadOnlySpan<uint> sums, Span<ushort> target, RowGeometry row)
     {
         var x = 0;
@@ -455,6 +469,7 @@ public sealed class PlanePyramid
         WriteUnsignedTail(sums, target, row, x);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteUInt32SumsAsUInt8(ReadOnlySpan<uint> sums, Span<byte> target, RowGeometry row)
     {
         var x = 0;
@@ -479,6 +494,7 @@ public sealed class PlanePyramid
     }
 
     /// <summary>Means of unsigned sums from column <paramref name="from"/> on: a shift for full blocks, a division at the edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteUnsignedTail<TSum, TPixel>(ReadOnlySpan<TSum> sums, Span<TPixel> target, RowGeometry row, int from)
         where TSum : unmanaged, IBinaryInteger<TSum>
         where TPixel : unmanaged, IBinaryInteger<TPixel>
@@ -501,6 +517,7 @@ public sealed class PlanePyramid
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteInt64Sums<TPixel>(ReadOnlySpan<long> sums, Span<TPixel> target, RowGeometry row)
         where TPixel : unmanaged, IBinaryInteger<TPixel>
     {
@@ -520,6 +537,7 @@ public sealed class PlanePyramid
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void WriteDoubleSums<TPixel>(ReadOnlySpan<double> sums, Span<TPixel> target, RowGeometry row)
         where TPixel : unmanaged, IFloatingPoint<TPixel>
     {

@@ -19,7 +19,7 @@ namespace Navigate.Plugins.OmeZarr.Pyramid;
 /// (a few KB that stay in the CPU cache), so the memory traffic is one read of the frame and one write of the levels.
 /// Each level's sums are made from the previous level's sums, so the mean at level k is the exact mean of its
 /// 2^k × 2^k block (no rounding carried between levels). Z is never averaged: light-sheet stacks are already coarser in
-/// z than in x and y, so navigate's pyramids keep every plane. All buffers are allocated once; <see cref="Build"/>
+/// z than in x and y, so navigate's pyramids keep every plane. All buffers are allocated once; a build
 /// allocates nothing.
 /// </para>
 /// <para>
@@ -35,7 +35,12 @@ namespace Navigate.Plugins.OmeZarr.Pyramid;
 /// </remarks>
 public sealed class PlanePyramid
 {
-    private readonly byte[][] _levels;
+    // The pyramid's own level buffers, made at the first build that needs them (none when every level goes straight
+    // into chunk buffers).
+    private readonly byte[]?[] _levels;
+
+    // Where each level goes in the current build: its own buffer or the caller's.
+    private readonly ArraySegment<byte>[] _output;
     private readonly (int Width, int Height)[] _shapes;
     private readonly SumKind _sumKind;
 
@@ -71,7 +76,8 @@ public sealed class PlanePyramid
             _ => SumKind.Int64,
         };
         _shapes = new (int, int)[levels];
-        _levels = new byte[levels][];
+        _levels = new byte[]?[levels];
+        _output = new ArraySegment<byte>[levels];
         _uintRows = new uint[levels][];
         _longRows = new long[levels][];
         _doubleRows = new double[levels][];
@@ -79,7 +85,6 @@ public sealed class PlanePyramid
         {
             _shapes[k] = LevelShape(width, height, k);
             var rowLength = k == 0 ? 0 : _shapes[k].Width;
-            _levels[k] = k == 0 ? [] : new byte[(long)_shapes[k].Width * _shapes[k].Height * pixelType.BytesPerPixel()];
             _uintRows[k] = _sumKind == SumKind.UInt32 ? new uint[rowLength] : [];
             _longRows[k] = _sumKind == SumKind.Int64 ? new long[rowLength] : [];
             _doubleRows[k] = _sumKind == SumKind.Double ? new double[rowLength] : [];
@@ -128,21 +133,56 @@ public sealed class PlanePyramid
     /// <summary>The (width, height) of level <paramref name="level"/>.</summary>
     public (int Width, int Height) Shape(int level) => _shapes[level];
 
-    /// <summary>The pixels of level <paramref name="level"/> (≥ 1) from the last <see cref="Build"/>.</summary>
+    /// <summary>The pixels of level <paramref name="level"/> (≥ 1) from the last build, wherever they were written.</summary>
     public ReadOnlySpan<byte> Level(int level)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(level, 1);
-        return _levels[level];
+        return _output[level];
     }
 
-    /// <summary>Computes every level ≥ 1 from <paramref name="frame"/> (row-major, little-endian, level-0 size).</summary>
+    /// <summary>Bytes of level <paramref name="level"/>'s plane.</summary>
+    public int LevelBytes(int level) => _shapes[level].Width * _shapes[level].Height * PixelType.BytesPerPixel();
+
+    /// <summary>Computes every level ≥ 1 from <paramref name="frame"/> (row-major, little-endian, level-0 size) into buffers of its own.</summary>
     /// <exception cref="ArgumentException">The frame's length does not match the size and type.</exception>
-    public void Build(ReadOnlySpan<byte> frame)
+    public void Build(ReadOnlySpan<byte> frame) => Build(frame, []);
+
+    /// <summary>
+    /// Computes every level ≥ 1 from <paramref name="frame"/>, writing level k into <paramref name="destinations"/>[k]
+    /// when that segment is not empty (e.g. straight into the chunk buffer that will be compressed, which saves a copy
+    /// of the plane) and into a buffer of its own otherwise.
+    /// </summary>
+    /// <param name="frame">Row-major, little-endian, level-0 size.</param>
+    /// <param name="destinations">Empty, or one segment per level (index 0 unused): empty, or exactly <see cref="LevelBytes"/> long.</param>
+    /// <exception cref="ArgumentException">The frame's length does not match the size and type, or a destination's does not match its level.</exception>
+    public void Build(ReadOnlySpan<byte> frame, ReadOnlySpan<ArraySegment<byte>> destinations)
     {
         var expected = (long)Width * Height * PixelType.BytesPerPixel();
         if (frame.Length != expected)
         {
             throw new ArgumentException($"A {Width}×{Height} {PixelType} frame has {expected} bytes; got {frame.Length}.", nameof(frame));
+        }
+
+        if (destinations.Length != 0 && destinations.Length != Levels)
+        {
+            throw new ArgumentException($"Destinations are one per level ({Levels}) or none; got {destinations.Length}.", nameof(destinations));
+        }
+
+        for (var k = 1; k < Levels; k++)
+        {
+            var destination = destinations.IsEmpty ? default : destinations[k];
+            if (destination.Count == 0)
+            {
+                _output[k] = _levels[k] ??= new byte[LevelBytes(k)];
+            }
+            else if (destination.Count != LevelBytes(k))
+            {
+                throw new ArgumentException($"Level {k} of a {Width}×{Height} {PixelType} frame has {LevelBytes(k)} bytes; its destination has {destination.Count}.", nameof(destinations));
+            }
+            else
+            {
+                _output[k] = destination;
+            }
         }
 
         if (Levels == 1)
@@ -401,7 +441,7 @@ public sealed class PlanePyramid
             // the last row can be partial.
             Width >> level);
         var bpp = PixelType.BytesPerPixel();
-        var target = _levels[level].AsSpan(y * width * bpp, width * bpp);
+        var target = _output[level].AsSpan(y * width * bpp, width * bpp);
         if (typeof(TSum) == typeof(uint))
         {
             var s = MemoryMarshal.Cast<TSum, uint>(sums.AsSpan());

@@ -90,6 +90,51 @@ public sealed class PlanePyramidTests
     }
 
     [Fact]
+    public void Levels_can_be_computed_straight_into_the_callers_buffers()
+    {
+        const int Width = 67, Height = 45, Levels = 4;
+        var random = new Random(3);
+        var pixels = Random<ushort>(Width * Height, () => (ushort)random.Next(65536));
+        var reference = new PlanePyramid(Width, Height, PixelType.UInt16, Levels);
+        reference.Build(MemoryMarshal.AsBytes(pixels.AsSpan()));
+
+        // Levels 1 and 3 go into the middle of larger buffers (as planes inside a deeper chunk); level 2 stays inside.
+        var pyramid = new PlanePyramid(Width, Height, PixelType.UInt16, Levels);
+        var one = new byte[pyramid.LevelBytes(1) + 20];
+        var three = new byte[pyramid.LevelBytes(3) * 3];
+        Array.Fill(one, (byte)0xAB);
+        Array.Fill(three, (byte)0xCD);
+        ArraySegment<byte>[] destinations = [default, new(one, 10, pyramid.LevelBytes(1)), default, new(three, pyramid.LevelBytes(3), pyramid.LevelBytes(3))];
+        pyramid.Build(MemoryMarshal.AsBytes(pixels.AsSpan()), destinations);
+
+        Assert.Equal(reference.Level(1).ToArray(), one.AsSpan(10, pyramid.LevelBytes(1)).ToArray());
+        Assert.Equal(reference.Level(3).ToArray(), three.AsSpan(pyramid.LevelBytes(3), pyramid.LevelBytes(3)).ToArray());
+        Assert.Equal(reference.Level(2).ToArray(), pyramid.Level(2).ToArray());
+        Assert.True(pyramid.Level(1).Overlaps(one), "Level(1) is where level 1 was written.");
+        // Nothing outside the destinations is touched.
+        Assert.Equal(-1, one.AsSpan(0, 10).IndexOfAnyExcept((byte)0xAB));
+        Assert.Equal(-1, one.AsSpan(10 + pyramid.LevelBytes(1)).IndexOfAnyExcept((byte)0xAB));
+        Assert.Equal(-1, three.AsSpan(0, pyramid.LevelBytes(3)).IndexOfAnyExcept((byte)0xCD));
+        Assert.Equal(-1, three.AsSpan(2 * pyramid.LevelBytes(3)).IndexOfAnyExcept((byte)0xCD));
+
+        // The next build without destinations uses the pyramid's own buffers again.
+        pyramid.Build(MemoryMarshal.AsBytes(pixels.AsSpan()));
+        Assert.False(pyramid.Level(1).Overlaps(one));
+        Assert.Equal(reference.Level(1).ToArray(), pyramid.Level(1).ToArray());
+    }
+
+    [Fact]
+    public void Destinations_of_the_wrong_size_or_count_are_refused()
+    {
+        var pyramid = new PlanePyramid(8, 4, PixelType.UInt16, 3);
+        var frame = new byte[64];
+        var e = Assert.Throws<ArgumentException>(() => pyramid.Build(frame, [default, new byte[15], default]));
+        Assert.Contains("Level 1 of a 8×4 UInt16 frame has 16 bytes; its destination has 15.", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => pyramid.Build(frame, [default, new byte[16]]));
+        Assert.Contains("Destinations are one per level (3) or none; got 2.", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_frame_of_the_wrong_size_is_refused()
     {
         var pyramid = new PlanePyramid(4, 4, PixelType.UInt16, 2);

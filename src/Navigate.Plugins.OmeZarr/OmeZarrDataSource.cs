@@ -42,6 +42,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     private readonly List<StagePosition?> _views = [];
     private readonly List<bool> _positionHasFrames = [];
     private PlanePyramid? _pyramid;
+    private ArraySegment<byte>[]? _planeBuffers;
     private ChunkBufferPool? _pool;
     private ChunkWriteQueue? _queue;
     private ChunkAssembler? _assembler;
@@ -345,7 +346,12 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             }
             else
             {
-                _pyramid!.Build(frame);
+                for (var k = 1; k < _options.Levels; k++)
+                {
+                    _planeBuffers![k] = _assembler!.PlaneBuffer(k, index.P, index.T, index.C, index.Z, _counter);
+                }
+
+                _pyramid!.Build(frame, _planeBuffers);
                 for (var k = 0; k < _options.Levels; k++)
                 {
                     var plane = k == 0 ? frame : _pyramid.Level(k);
@@ -590,6 +596,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         }
 
         _pyramid = new PlanePyramid(_metadata.Width, _metadata.Height, _metadata.PixelType, _options.Levels);
+        _planeBuffers = new ArraySegment<byte>[_options.Levels];
         _pool = new ChunkBufferPool();
         // The buffer absorbs disk hiccups at camera rate; it must at least let every worker hold a row of level-0 chunks
         // while the writer fills the next one.

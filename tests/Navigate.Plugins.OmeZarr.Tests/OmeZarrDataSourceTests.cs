@@ -177,6 +177,36 @@ public sealed class OmeZarrDataSourceTests : IDisposable
         Assert.Throws<ArgumentOutOfRangeException>(() => source.GetSlice(.., .., 0, .., subdiv: 4));
     }
 
+    [Theory]
+    [InlineData("1,64,64", true)]  // one chunk per plane: the pyramid computes each level in its chunk buffer
+    [InlineData("2,64,64", false)] // two planes a chunk, per slice: in place at the plane's offset, rows of both channels open
+    [InlineData("3,4,8", true)]    // tiled chunks: levels are computed aside, then copied into their chunks
+    public void Every_level_of_every_plane_is_the_exact_block_mean_however_planes_reach_their_chunks(string chunks, bool perStack)
+    {
+        const int Width = 37, Height = 23, Levels = 4;
+        var m = Small(c: 2, z: 5, t: 2, width: Width, height: Height, perStack: perStack);
+        using var source = Create(m, ("chunks", chunks), ("levels", $"{Levels}"));
+        Frames.WriteAll(source, m);
+        for (long f = 0; f < m.FrameCount; f++)
+        {
+            var i = m.IndexOf(f);
+            for (var k = 1; k < Levels; k++)
+            {
+                var plane = source.GetSlice(.., .., i.C, i.Z..(i.Z + 1), i.T, i.P, subdiv: k);
+                for (var y = 0; y < plane.Shape.Y; y++)
+                {
+                    for (var x = 0; x < plane.Shape.X; x++)
+                    {
+                        if (plane[0, y, x] != Frames.Mean(f, Width, Height, k, x, y))
+                        {
+                            Assert.Fail($"frame {f}, level {k}, ({x}, {y}): {plane[0, y, x]}, expected {Frames.Mean(f, Width, Height, k, x, y)}.");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     [Fact]
     public void Shape_shapes_resolutions_subdivisions_and_sizes_follow_navigate()
     {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Navigate.Plugins.OmeZarr.Writing;
 
 /// <summary>The geometry of one (t, c, z, y, x) array: its z/y/x size, chunk size and chunk grid.</summary>
@@ -53,6 +56,30 @@ internal sealed class ChunkAssembler
     /// <summary>Rows being filled.</summary>
     public int OpenRows => _open.Count;
 
+    /// <summary>
+    /// Where plane <paramref name="z"/> of a level goes in its chunk buffer, when one chunk holds the whole plane
+    /// contiguously (the chunk spans the level's full y and x, the default): the pyramid can then compute the plane
+    /// straight into it, and <see cref="Add"/> of that same memory copies nothing. Otherwise an empty segment.
+    /// </summary>
+    /// <param name="level">Pyramid level.</param>
+    /// <param name="position">Position index.</param>
+    /// <param name="t">Timepoint.</param>
+    /// <param name="c">Channel.</param>
+    /// <param name="z">Plane index at this level.</param>
+    /// <param name="frame">The running frame number.</param>
+    public ArraySegment<byte> PlaneBuffer(int level, int position, int t, int c, int z, long frame)
+    {
+        var geometry = _levels[level];
+        if (geometry.ChunkY != geometry.Y || geometry.ChunkX != geometry.X)
+        {
+            return default;
+        }
+
+        var row = Open(geometry, new RowKey(level, position, t, c, z / geometry.ChunkZ), frame);
+        var planeBytes = geometry.Y * geometry.X * geometry.BytesPerPixel;
+        return new ArraySegment<byte>(row.Buffers[0], (z % geometry.ChunkZ) * planeBytes, planeBytes);
+    }
+
     /// <summary>Copies one plane of frame <paramref name="frame"/> into its level's chunks.</summary>
     /// <param name="level">Pyramid level.</param>
     /// <param name="position">Position index.</param>
@@ -99,15 +126,8 @@ internal sealed class ChunkAssembler
     {
         var geometry = _levels[level];
         var zChunk = z / geometry.ChunkZ;
-        var key = new RowKey(level, position, t, c, zChunk);
-        if (!_open.TryGetValue(key, out var row))
-        {
-            row = Rent(geometry, key, frame);
-            _open.Add(key, row);
-        }
-
         localZ = z - zChunk * geometry.ChunkZ;
-        return row;
+        return Open(geometry, new RowKey(level, position, t, c, zChunk), frame);
     }
 
     private void Count(Row row, int localZ)
@@ -180,6 +200,17 @@ internal sealed class ChunkAssembler
         _queue.Mark(framesWritten);
     }
 
+    private Row Open(LevelGeometry geometry, RowKey key, long frame)
+    {
+        if (!_open.TryGetValue(key, out var row))
+        {
+            row = Rent(geometry, key, frame);
+            _open.Add(key, row);
+        }
+
+        return row;
+    }
+
     private Row Rent(LevelGeometry geometry, RowKey key, long frame)
     {
         var row = _spareRows[key.Level].Count > 0 ? _spareRows[key.Level].Pop() : new Row(geometry);
@@ -219,8 +250,14 @@ internal sealed class ChunkAssembler
                 var x0 = xc * geometry.ChunkX * bpp;
                 if (geometry.ChunkX == geometry.X)
                 {
-                    // Whole rows: one copy for the block (the default one-chunk-per-plane case is a single memcpy).
-                    plane.Slice(y0 * rowBytes, rows * rowBytes).CopyTo(target);
+                    // Whole rows: one copy for the block (the default one-chunk-per-plane case is a single memcpy),
+                    // or none when the plane was computed in place (PlaneBuffer).
+                    var block = plane.Slice(y0 * rowBytes, rows * rowBytes);
+                    if (!Unsafe.AreSame(ref MemoryMarshal.GetReference(block), ref MemoryMarshal.GetReference(target)))
+                    {
+                        block.CopyTo(target);
+                    }
+
                     continue;
                 }
 

@@ -126,6 +126,38 @@ public sealed class ChunkAssemblerTests
     }
 
     [Fact]
+    public void PlaneBuffer_is_the_planes_place_in_a_whole_plane_chunk_and_adding_it_there_keeps_it()
+    {
+        // Chunks of 3 planes of the whole 2×3 plane: plane z sits at z % 3 × 6 bytes of its chunk.
+        var geometry = new LevelGeometry(4, 2, 3, 3, 2, 3, 1);
+        var (assembler, queue, target) = Make(geometry);
+        for (long f = 0; f < 4; f++)
+        {
+            var buffer = assembler.PlaneBuffer(0, 0, 0, 0, (int)f, f);
+            Assert.Equal(((int)f % 3 * 6, 6), (buffer.Offset, buffer.Count));
+            Plane(2, 3, (int)f).CopyTo(buffer.AsSpan());
+            assembler.Add(0, 0, 0, 0, (int)f, f, buffer);
+            assembler.EndFrame(f);
+        }
+
+        queue.Drain();
+        Assert.Equal([.. Plane(2, 3, 0), .. Plane(2, 3, 1), .. Plane(2, 3, 2)], target.Chunks[new ChunkIndex(0, 0, 0, 0, 0)]);
+        // The last chunk row holds one plane; the rest is the fill value.
+        Assert.Equal([.. Plane(2, 3, 3), .. new byte[12]], target.Chunks[new ChunkIndex(0, 0, 1, 0, 0)]);
+        Assert.Equal(4, queue.DurableFrames);
+        queue.Dispose();
+    }
+
+    [Fact]
+    public void PlaneBuffer_is_empty_when_a_plane_spans_several_chunks()
+    {
+        var (assembler, queue, _) = Make(new LevelGeometry(2, 4, 6, 1, 4, 3, 1));
+        Assert.Equal(0, assembler.PlaneBuffer(0, 0, 0, 0, 0, 0).Count);
+        Assert.Equal(0, assembler.OpenRows);
+        queue.Dispose();
+    }
+
+    [Fact]
     public void Frames_in_an_open_row_are_not_counted_as_durable_until_flushed()
     {
         var geometry = new LevelGeometry(4, 2, 2, 4, 2, 2, 1);

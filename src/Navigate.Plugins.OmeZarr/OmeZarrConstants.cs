@@ -12,6 +12,9 @@ public static class OmeZarrConstants
     /// <summary>The OME-NGFF version written and read.</summary>
     public const string NgffVersion = "0.4";
 
+    /// <summary>The OME-NGFF version written on Zarr v3 (under the <c>ome</c> attribute).</summary>
+    public const string NgffV3Version = "0.5";
+
     /// <summary>File-name endings of OME-Zarr datasets, most specific first.</summary>
     public static IReadOnlyList<string> FileExtensions { get; } = [".ome.zarr", ".zarr"];
 

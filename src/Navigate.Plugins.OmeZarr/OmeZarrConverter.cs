@@ -42,6 +42,7 @@ public static class OmeZarrConverter
     /// <summary>Converts <paramref name="source"/> into a new dataset at <paramref name="destination"/>.</summary>
     /// <exception cref="IOException">The destination holds data and <see cref="OmeZarrConversionOptions.Overwrite"/> is false.</exception>
     /// <exception cref="NgffMetadataException">The source's metadata breaks an OME-NGFF 0.4 rule.</exception>
+    /// <exception cref="NotSupportedException">The source is a Zarr v3 dataset.</exception>
     public static void Convert(string source, string destination, OmeZarrConversionOptions options, IProgress<OmeZarrConversionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -55,6 +56,13 @@ public static class OmeZarrConverter
         // Inspecting first checks the whole hierarchy against OME-NGFF 0.4 before anything is written.
         var inspection = OmeZarrInspector.Inspect(source);
         var from = OmeZarrStore.OpenExisting(source);
+        if (from.ZarrFormat != 2)
+        {
+            // This copier works document by document on Zarr v2; v2 <-> v3 goes through the data source API
+            // (navigate convert --zarr-version 2|3), which rewrites every plane and rebuilds the metadata.
+            throw new NotSupportedException($"{source}: is a Zarr v3 dataset; OmeZarrConverter rewrites Zarr v2 datasets. Use navigate convert --zarr-version 2|3.");
+        }
+
         var to = OmeZarrStore.CreateNew(destination, options.Overwrite);
 
         var arrayNames = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);

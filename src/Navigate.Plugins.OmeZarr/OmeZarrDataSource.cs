@@ -84,6 +84,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         ArgumentNullException.ThrowIfNull(options);
         metadata.Validate();
         var store = OmeZarrStore.CreateNew(path, overwrite);
+        store.ZarrFormat = options.ZarrVersion;
         var source = new OmeZarrDataSource(store, DataSourceMode.Write, metadata, options);
         source.Setup();
         return source;
@@ -203,6 +204,11 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
                 _store.WriteGroup(OmeZarrConstants.OmeGroupName);
                 WriteSeries();
             }
+            else if (_options.Layout == OmeZarrLayout.Hcs)
+            {
+                _store.WriteGroup(DatasetDocuments.WellRow);
+                WriteSeries();
+            }
 
             WriteRootAttributes(complete: false);
             _sinceProgress.Restart();
@@ -244,7 +250,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             _metadata = metadata;
             _planned = metadata;
             WriteRootAttributes(complete: false);
-            if (_options.Layout == OmeZarrLayout.Bioformats2Raw)
+            if (_options.Layout != OmeZarrLayout.Navigate)
             {
                 WriteSeries();
             }
@@ -522,7 +528,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             ShrinkTo(durable);
         }
 
-        if (_options.Layout == OmeZarrLayout.Bioformats2Raw)
+        if (_options.Layout != OmeZarrLayout.Navigate)
         {
             for (var p = 0; p < _arrays.Count && p < _metadata.Positions; p++)
             {
@@ -574,9 +580,28 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         return new Size3(w, h, _metadata.ZSteps);
     }
 
-    private Size3 ChunkOf(Size3 shape) => _options.Chunks is { } c
-        ? new Size3(Math.Min(c.X, shape.X), Math.Min(c.Y, shape.Y), Math.Min(c.Z, shape.Z))
-        : new Size3(shape.X, shape.Y, 1);
+    private Size3 ChunkOf(Size3 shape) => _options.ZarrVersion == 3
+        ? Clip(_options.EffectiveV3Chunks, shape)
+        : _options.Chunks is { } c ? Clip(c, shape) : new Size3(shape.X, shape.Y, 1);
+
+    private static Size3 Clip(ChunkShape c, Size3 shape) => new(Math.Min(c.X, shape.X), Math.Min(c.Y, shape.Y), Math.Min(c.Z, shape.Z));
+
+    /// <summary>
+    /// The unit the writer assembles and stores whole: the chunk (v2, unsharded), or for Zarr v3 the shard, a whole
+    /// number of inner chunks, no larger than the level needs (edge shards are stored full size).
+    /// </summary>
+    private Size3 StoredUnitOf(Size3 shape)
+    {
+        var chunk = ChunkOf(shape);
+        if (_options.ZarrVersion != 3)
+        {
+            return chunk;
+        }
+
+        var shard = _options.EffectiveShard;
+        static int Fit(int shard, int chunk, int size) => chunk * Math.Max(1, Math.Min(shard / chunk, (size + chunk - 1) / chunk));
+        return new Size3(Fit(shard.X, chunk.X, shape.X), Fit(shard.Y, chunk.Y, shape.Y), Fit(shard.Z, chunk.Z, shape.Z));
+    }
 
     private void StartWriting()
     {
@@ -591,7 +616,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         for (var k = 0; k < _options.Levels; k++)
         {
             var shape = LevelShape(k);
-            var chunk = ChunkOf(shape);
+            var chunk = StoredUnitOf(shape);
             geometries.Add(new LevelGeometry(shape.Z, shape.Y, shape.X, chunk.Z, chunk.Y, chunk.X, bpp));
         }
 
@@ -601,7 +626,10 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         // The buffer absorbs disk hiccups at camera rate; it must at least let every worker hold a row of level-0 chunks
         // while the writer fills the next one.
         var rowBytes = (long)geometries[0].ChunkBytes * geometries[0].GridY * geometries[0].GridX;
-        var budget = Math.Max((long)_options.BufferMegabytes << 20, rowBytes * 2 * _options.Threads);
+        // A slab of v3 shards already holds work for every worker (tens of shards): two slabs (one being stored, one
+        // arriving) suffice, where two rows per thread would pin gigabytes of deep shards.
+        var rows = _options.ZarrVersion == 3 ? 2 : 2 * _options.Threads;
+        var budget = Math.Max((long)_options.BufferMegabytes << 20, rowBytes * rows);
         _queue = new ChunkWriteQueue(WriteChunk, _pool, _options.Threads, budget);
         _assembler = new ChunkAssembler(geometries, _pool, _queue, (p, k) => _arrays[p][k]);
     }
@@ -612,7 +640,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     private OmeZarrArray[] CreateArrays(int position)
     {
         var arrays = new OmeZarrArray[_options.Levels];
-        if (_options.Layout == OmeZarrLayout.Bioformats2Raw)
+        if (_options.Layout != OmeZarrLayout.Navigate)
         {
             _store.WriteGroup(DatasetDocuments.ImageGroup(_options.Layout, position));
         }
@@ -620,14 +648,16 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         for (var k = 0; k < _options.Levels; k++)
         {
             var shape = LevelShape(k);
+            var unit = StoredUnitOf(shape);
             var chunk = ChunkOf(shape);
             arrays[k] = _store.CreateArray(
                 DatasetDocuments.ArrayPath(_options.Layout, position, k),
                 [_metadata.Timepoints, _metadata.Channels, shape.Z, shape.Y, shape.X],
-                [1, 1, chunk.Z, chunk.Y, chunk.X],
+                [1, 1, unit.Z, unit.Y, unit.X],
                 _metadata.PixelType,
                 _options,
-                DatasetDocuments.ArrayAttributes());
+                DatasetDocuments.ArrayAttributes(_options.ZarrVersion),
+                _options.ZarrVersion == 3 ? [1, 1, chunk.Z, chunk.Y, chunk.X] : null);
         }
 
         return arrays;
@@ -651,13 +681,26 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             return;
         }
 
-        _store.WriteAttributes(DatasetDocuments.ImageGroup(_options.Layout, position), DatasetDocuments.ImageAttributes(MultiscaleOf(position), AcquisitionNgff.Omero(_metadata, DatasetDocuments.ImageName(position))));
+        _store.WriteAttributes(
+            DatasetDocuments.ImageGroup(_options.Layout, position),
+            DatasetDocuments.ForZarrVersion(DatasetDocuments.ImageAttributes(MultiscaleOf(position), AcquisitionNgff.Omero(_metadata, DatasetDocuments.ImageName(position))), _options.ZarrVersion));
+        if (_options.Layout == OmeZarrLayout.Hcs)
+        {
+            WriteSeries();
+        }
     }
 
+    /// <summary>The list of images: bioformats2raw's <c>OME</c> series, or the HCS well's fields.</summary>
     private void WriteSeries()
     {
         var started = Math.Min(_arrays.Count(a => a.Length > 0), _metadata.Positions);
-        _store.WriteAttributes(OmeZarrConstants.OmeGroupName, DatasetDocuments.SeriesAttributes(started));
+        if (_options.Layout == OmeZarrLayout.Hcs)
+        {
+            _store.WriteAttributes(DatasetDocuments.WellPath, DatasetDocuments.ForZarrVersion(DatasetDocuments.WellAttributes(started), _options.ZarrVersion));
+            return;
+        }
+
+        _store.WriteAttributes(OmeZarrConstants.OmeGroupName, DatasetDocuments.ForZarrVersion(DatasetDocuments.SeriesAttributes(started), _options.ZarrVersion));
         _store.WriteText($"{OmeZarrConstants.OmeGroupName}/{OmeZarrConstants.OmeXmlFileName}", AcquisitionNgff.OmeXml(_metadata, Math.Max(started, 1)));
     }
 
@@ -679,7 +722,10 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             block["dropped_frames"] = new JsonArray([.. _dropped.Select(f => (JsonNode)f)]);
         }
 
-        _store.WriteAttributes(string.Empty, DatasetDocuments.RootAttributes(_options.Layout, multiscales, AcquisitionNgff.Omero(_metadata, DatasetName), block));
+        var fields = Math.Max(1, Math.Min(_arrays.Count(a => a.Length > 0), _metadata.Positions));
+        _store.WriteAttributes(string.Empty, DatasetDocuments.ForZarrVersion(
+            DatasetDocuments.RootAttributes(_options.Layout, multiscales, AcquisitionNgff.Omero(_metadata, DatasetName), block, DatasetName, fields),
+            _options.ZarrVersion));
         _recordedFrames = frames;
     }
 
@@ -747,7 +793,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
 
         if (_arrays.Count > p + 1)
         {
-            if (_options.Layout == OmeZarrLayout.Bioformats2Raw)
+            if (_options.Layout != OmeZarrLayout.Navigate)
             {
                 for (var position = p + 1; position < _arrays.Count; position++)
                 {

@@ -33,7 +33,7 @@ internal static class OmeZarrDatasetReader
         var images = FindImages(store, attributes);
         var layout = attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty(OmeZarrConstants.Bioformats2RawLayoutKey, out _)
             ? OmeZarrLayout.Bioformats2Raw
-            : OmeZarrLayout.Navigate;
+            : attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty("plate", out _) ? OmeZarrLayout.Hcs : OmeZarrLayout.Navigate;
 
         var positions = new List<OmeZarrDataSource.ReadPosition>(images.Count);
         foreach (var image in images)
@@ -62,12 +62,15 @@ internal static class OmeZarrDatasetReader
         }
 
         var chunk = level0.Chunk;
+        var inner = level0.Array.InnerChunks;
         var options = new OmeZarrOptions
         {
             Layout = layout,
             Levels = positions[0].Levels.Count,
-            Chunks = new ChunkShape(chunk.Z, chunk.Y, chunk.X),
+            Chunks = inner is { Count: >= 3 } ? new ChunkShape(inner[^3], inner[^2], inner[^1]) : new ChunkShape(chunk.Z, chunk.Y, chunk.X),
+            Shard = inner is { Count: >= 3 } ? new ChunkShape(chunk.Z, chunk.Y, chunk.X) : null,
             Compression = level0.Array.Compression,
+            ZarrVersion = store.ZarrFormat,
         };
         return new Result(positions, metadata, options, framesWritten);
     }
@@ -112,6 +115,11 @@ internal static class OmeZarrDatasetReader
             return result;
         }
 
+        if (rootAttributes.TryGetProperty("plate", out var plate) && !NgffReader.HasMultiscales(rootAttributes))
+        {
+            return PlateImages(store, plate, rootKey);
+        }
+
         if (!NgffReader.HasMultiscales(rootAttributes))
         {
             throw new OmeZarrLayoutException($"{store.Path}: the root attributes have neither 'multiscales' nor 'bioformats2raw.layout'; not an OME-NGFF 0.4 image.");
@@ -119,6 +127,51 @@ internal static class OmeZarrDatasetReader
 
         var root = NgffReader.ReadImage(rootAttributes, rootKey);
         return [.. root.Multiscales.Select(m => new ImageGroup(string.Empty, m, root.Omero))];
+    }
+
+    /// <summary>An HCS plate's fields, well by well in the plate's order (navigate writes one well, A/1, one field per position).</summary>
+    private static List<ImageGroup> PlateImages(OmeZarrStore store, JsonElement plate, string rootKey)
+    {
+        if (plate.ValueKind != JsonValueKind.Object || !plate.TryGetProperty("wells", out var wells) || wells.ValueKind != JsonValueKind.Array)
+        {
+            throw new NgffMetadataException(rootKey, "plate.wells", "is missing or not a list; expected the plate's wells.");
+        }
+
+        var result = new List<ImageGroup>();
+        foreach (var well in wells.EnumerateArray())
+        {
+            if (well.ValueKind != JsonValueKind.Object || !well.TryGetProperty("path", out var wellPath) || wellPath.ValueKind != JsonValueKind.String)
+            {
+                throw new NgffMetadataException(rootKey, "plate.wells[].path", "is missing; expected a well path such as A/1.");
+            }
+
+            var wellKey = $"{wellPath.GetString()}/.zattrs";
+            using var wellDoc = store.ReadJson(wellKey) ?? throw new OmeZarrLayoutException($"{store.Path}: well '{wellPath.GetString()}' has no attributes.");
+            if (!wellDoc.RootElement.TryGetProperty("well", out var wellElement) || !wellElement.TryGetProperty("images", out var images) || images.ValueKind != JsonValueKind.Array)
+            {
+                throw new NgffMetadataException($"{store.Path}/{wellKey}", "well.images", "is missing or not a list; expected the well's fields.");
+            }
+
+            foreach (var field in images.EnumerateArray())
+            {
+                if (!field.TryGetProperty("path", out var fieldPath) || fieldPath.ValueKind != JsonValueKind.String)
+                {
+                    throw new NgffMetadataException($"{store.Path}/{wellKey}", "well.images[].path", "is missing; expected a field path such as 0.");
+                }
+
+                var group = $"{wellPath.GetString()}/{fieldPath.GetString()}";
+                using var doc = store.ReadJson($"{group}/.zattrs") ?? throw new OmeZarrLayoutException($"{store.Path}: field '{group}' has no attributes.");
+                var image = NgffReader.ReadImage(doc.RootElement, $"{store.Path}/{group}/.zattrs");
+                result.Add(new ImageGroup(group, image.Multiscales[0], image.Omero));
+            }
+        }
+
+        if (result.Count == 0)
+        {
+            throw new OmeZarrLayoutException($"{store.Path}: is a plate without fields.");
+        }
+
+        return result;
     }
 
     private static List<string> SeriesGroups(OmeZarrStore store)
@@ -138,7 +191,7 @@ internal static class OmeZarrDatasetReader
         }
 
         var groups = new List<string>();
-        for (var i = 0; store.Exists($"{i}/.zattrs"); i++)
+        for (var i = 0; store.Exists($"{i}/.zattrs") || store.Exists($"{i}/zarr.json"); i++)
         {
             groups.Add($"{i}");
         }

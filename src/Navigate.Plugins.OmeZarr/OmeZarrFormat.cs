@@ -63,22 +63,39 @@ public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector, IDatas
     public DatasetDescription Inspect(string path) => OmeZarrInspector.ToDescription(OmeZarrInspector.Inspect(path));
 
     /// <summary>
-    /// Rewrites any OME-NGFF 0.4 dataset with the codec, level and chunks of <paramref name="options"/> (settings
-    /// <c>compression</c>, <c>clevel</c>, <c>chunks</c>, <c>threads</c>; defaults from plugins.json): every level as
-    /// stored and every attribute, see <see cref="OmeZarrConverter"/>.
+    /// True for a Zarr v2 source when <paramref name="options"/> change only the codec, level or chunks (settings
+    /// <c>compression</c>, <c>clevel</c>, <c>chunks</c>, <c>threads</c>, <c>buffer_mb</c>): <see cref="Convert"/> then
+    /// copies every level as stored. A new pyramid (<c>levels</c>), layout or Zarr version, or a v3 source, is a
+    /// rewrite plane by plane through the data source, which the host does.
+    /// </summary>
+    public bool CanConvert(string source, DataSourceOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        if (File.Exists(Path.Combine(source, "zarr.json")))
+        {
+            return false;
+        }
+
+        return options.Settings.Keys.All(IsCopySetting);
+    }
+
+    /// <summary>
+    /// Rewrites any OME-NGFF 0.4 dataset on Zarr v2 with the codec, level and chunks of <paramref name="options"/>
+    /// (settings <c>compression</c>, <c>clevel</c>, <c>chunks</c>, <c>threads</c>; defaults from plugins.json): every
+    /// level as stored and every attribute, see <see cref="OmeZarrConverter"/>.
     /// </summary>
     /// <exception cref="OmeZarrOptionsException">
-    /// A setting is bad, or is one a copy cannot honour (<c>levels</c>, <c>layout</c>: the levels and layout are copied
-    /// as stored).
+    /// A setting is bad, or is one a copy cannot honour (see <see cref="CanConvert"/>).
     /// </exception>
     public long Convert(string source, string target, DataSourceOptions options, IProgress<(long Done, long Total)>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         foreach (var key in options.Settings.Keys)
         {
-            if (key.Trim().ToLowerInvariant() is "levels" or "layout")
+            if (!IsCopySetting(key))
             {
-                throw new OmeZarrOptionsException(key, $"ome-zarr setting '{key}' cannot change when converting within ome-zarr: every level is copied as stored, in its layout. Write a new dataset (navigate acquire) to change it.");
+                throw new OmeZarrOptionsException(key, $"ome-zarr setting '{key}' cannot change in a copy of every level as stored; write the dataset again plane by plane (navigate convert does) to change it.");
             }
         }
 
@@ -106,9 +123,13 @@ public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector, IDatas
         return relay.Copied;
     }
 
+    private static bool IsCopySetting(string key)
+        => key.Trim().ToLowerInvariant() is "compression" or "clevel" or "chunks" or "threads" or "buffer_mb";
+
     /// <summary>
     /// True when <paramref name="path"/> is a folder whose root <c>.zattrs</c> (read only if under 1 MiB) has
-    /// <c>multiscales</c> or <c>bioformats2raw.layout</c>.
+    /// <c>multiscales</c> or <c>bioformats2raw.layout</c>, or whose Zarr v3 <c>zarr.json</c> has an OME-NGFF 0.5
+    /// <c>ome</c> attribute with <c>multiscales</c>, <c>plate</c> or <c>bioformats2raw.layout</c>.
     /// </summary>
     public bool CanOpen(string path)
     {
@@ -121,7 +142,23 @@ public sealed class OmeZarrFormat : IDataSourceFormat, IDatasetInspector, IDatas
         try
         {
             var info = new FileInfo(attributes);
-            if (!info.Exists || info.Length > 1 << 20)
+            if (!info.Exists)
+            {
+                // Zarr v3: the attributes are in zarr.json, NGFF 0.5 under "ome".
+                info = new FileInfo(Path.Combine(path, "zarr.json"));
+                if (!info.Exists || info.Length > 1 << 20)
+                {
+                    return false;
+                }
+
+                using var node = JsonDocument.Parse(File.ReadAllBytes(info.FullName));
+                return node.RootElement.ValueKind == JsonValueKind.Object
+                    && node.RootElement.TryGetProperty("attributes", out var v3) && v3.ValueKind == JsonValueKind.Object
+                    && v3.TryGetProperty("ome", out var ome) && ome.ValueKind == JsonValueKind.Object
+                    && (ome.TryGetProperty("multiscales", out _) || ome.TryGetProperty("plate", out _) || ome.TryGetProperty(OmeZarrConstants.Bioformats2RawLayoutKey, out _));
+            }
+
+            if (info.Length > 1 << 20)
             {
                 return false;
             }

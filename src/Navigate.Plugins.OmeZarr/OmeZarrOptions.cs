@@ -33,18 +33,31 @@ public enum OmeZarrLayout
     /// <c>1</c>, ..., plus an <c>OME/</c> group; napari (ome-zarr) and Fiji open every position.
     /// </summary>
     Bioformats2Raw,
+
+    /// <summary>
+    /// navigate's current layout (OME-NGFF HCS, one well): a plate at the root, well <c>A/1</c>, one field per position
+    /// (<c>A/1/0</c>, <c>A/1/1</c>, ...) holding levels <c>0</c>, <c>1</c>, ...; the default for Zarr v3.
+    /// </summary>
+    Hcs,
 }
 
 /// <summary>
 /// The format settings of an OME-Zarr dataset, parsed from <see cref="DataSourceOptions.Settings"/>:
 /// <c>compression</c> (none | lz4 | zstd | gzip), <c>clevel</c> (0–9), <c>chunks</c> (<c>"Z,Y,X"</c>), <c>levels</c>,
-/// <c>layout</c> (navigate | bioformats2raw), <c>threads</c> (compression threads) and <c>buffer_mb</c> (the most
-/// memory that chunks waiting for compression and disk may hold).
+/// <c>layout</c> (navigate | bioformats2raw | hcs), <c>threads</c> (compression threads), <c>buffer_mb</c> (the most
+/// memory that chunks waiting for compression and disk may hold), <c>zarr_version</c> (2 | 3) and <c>shard</c>
+/// (<c>"Z,Y,X"</c>, Zarr v3: the shard size, a multiple of <c>chunks</c>).
 /// </summary>
 public sealed record OmeZarrOptions
 {
     /// <summary>The setting names this format knows.</summary>
-    public static IReadOnlyList<string> SettingNames { get; } = ["compression", "clevel", "chunks", "levels", "layout", "threads", "buffer_mb"];
+    public static IReadOnlyList<string> SettingNames { get; } = ["compression", "clevel", "chunks", "levels", "layout", "threads", "buffer_mb", "zarr_version", "shard"];
+
+    /// <summary>navigate's Zarr v3 inner chunk along (z, y, x): (8, 256, 256).</summary>
+    public static ChunkShape DefaultV3Chunks { get; } = new(8, 256, 256);
+
+    /// <summary>navigate's Zarr v3 shard along (z, y, x): (32, 256, 256).</summary>
+    public static ChunkShape DefaultV3Shard { get; } = new(32, 256, 256);
 
     /// <summary>Compression codec. Default <see cref="OmeZarrCompression.Lz4"/> (blosc-lz4, as zarr-python 2).</summary>
     public OmeZarrCompression Compression { get; init; } = OmeZarrCompression.Lz4;
@@ -73,6 +86,33 @@ public sealed record OmeZarrOptions
     /// </summary>
     public int BufferMegabytes { get; init; } = 64;
 
+    /// <summary>
+    /// 2 (OME-NGFF 0.4 on Zarr v2, the default: every viewer reads it) or 3 (OME-NGFF 0.5 on Zarr v3 with sharding:
+    /// far fewer files for large data).
+    /// </summary>
+    public int ZarrVersion { get; init; } = 2;
+
+    /// <summary>
+    /// Zarr v3: the shard size along (z, y, x), a multiple of <see cref="Chunks"/> (the inner chunks); null for
+    /// navigate's <see cref="DefaultV3Shard"/>. Each shard is assembled in memory and written once, complete.
+    /// </summary>
+    public ChunkShape? Shard { get; init; }
+
+    /// <summary>The inner chunk size in effect for Zarr v3: <see cref="Chunks"/> or <see cref="DefaultV3Chunks"/>.</summary>
+    public ChunkShape EffectiveV3Chunks => Chunks ?? DefaultV3Chunks;
+
+    /// <summary>The shard size in effect for Zarr v3: <see cref="Shard"/> or <see cref="DefaultV3Shard"/> (rounded to the inner chunks).</summary>
+    public ChunkShape EffectiveShard
+    {
+        get
+        {
+            var inner = EffectiveV3Chunks;
+            var shard = Shard ?? DefaultV3Shard;
+            static int Round(int s, int c) => Math.Max(c, s / c * c);
+            return new ChunkShape(Round(shard.Z, inner.Z), Round(shard.Y, inner.Y), Round(shard.X, inner.X));
+        }
+    }
+
     /// <summary>The compression level actually used: the given one, or 5 for lz4 and gzip, 3 for zstd, 0 for none.</summary>
     public int EffectiveCompressionLevel => CompressionLevel ?? Compression switch
     {
@@ -95,8 +135,10 @@ public sealed record OmeZarrOptions
     {
         ArgumentNullException.ThrowIfNull(settings);
         var result = new OmeZarrOptions();
+        var layoutGiven = false;
         foreach (var (name, rawValue) in settings)
         {
+            layoutGiven |= name.Trim().Equals("layout", StringComparison.OrdinalIgnoreCase);
             var value = (rawValue ?? string.Empty).Trim();
             result = name.Trim().ToLowerInvariant() switch
             {
@@ -107,11 +149,37 @@ public sealed record OmeZarrOptions
                 "layout" => result with { Layout = ParseLayout(name, value) },
                 "threads" => result with { Threads = ParseInt(name, value, 1, 256) },
                 "buffer_mb" => result with { BufferMegabytes = ParseInt(name, value, 16, 1 << 20) },
+                "zarr_version" => result with { ZarrVersion = ParseZarrVersion(name, value) },
+                "shard" => result with { Shard = ParseChunks(name, value) },
                 _ => throw new OmeZarrOptionsException(name, $"Unknown ome-zarr setting '{name}'; expected one of {string.Join(", ", SettingNames)}."),
             };
         }
 
-        return result;
+        return Checked(layoutGiven || result.ZarrVersion != 3 ? result : result with { Layout = OmeZarrLayout.Hcs });
+    }
+
+    /// <summary>
+    /// Checks the settings that depend on each other: a shard needs Zarr v3 and must be a whole number of chunks.
+    /// </summary>
+    /// <exception cref="OmeZarrOptionsException">They do not fit together.</exception>
+    public static OmeZarrOptions Checked(OmeZarrOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Shard is { } shard)
+        {
+            if (options.ZarrVersion != 3)
+            {
+                throw new OmeZarrOptionsException("shard", $"ome-zarr setting 'shard' ({shard}) needs zarr_version 3; Zarr v2 has no shards.");
+            }
+
+            var inner = options.EffectiveV3Chunks;
+            if (shard.Z % inner.Z != 0 || shard.Y % inner.Y != 0 || shard.X % inner.X != 0)
+            {
+                throw new OmeZarrOptionsException("shard", $"ome-zarr setting 'shard' is {shard}; it must be a whole number of chunks ({inner}) along Z, Y and X.");
+            }
+        }
+
+        return options;
     }
 
     /// <summary>The settings that reproduce these options (for <see cref="DataSourceOptions.Settings"/>).</summary>
@@ -121,7 +189,8 @@ public sealed record OmeZarrOptions
         {
             ["compression"] = Compression.ToString().ToLowerInvariant(),
             ["levels"] = Levels.ToString(CultureInfo.InvariantCulture),
-            ["layout"] = Layout == OmeZarrLayout.Navigate ? "navigate" : "bioformats2raw",
+            ["layout"] = LayoutName(Layout),
+            ["zarr_version"] = ZarrVersion.ToString(CultureInfo.InvariantCulture),
             ["threads"] = Threads.ToString(CultureInfo.InvariantCulture),
             ["buffer_mb"] = BufferMegabytes.ToString(CultureInfo.InvariantCulture),
         };
@@ -133,6 +202,11 @@ public sealed record OmeZarrOptions
         if (Chunks is { } chunks)
         {
             settings["chunks"] = chunks.ToString();
+        }
+
+        if (Shard is { } shard)
+        {
+            settings["shard"] = shard.ToString();
         }
 
         return settings;
@@ -147,11 +221,28 @@ public sealed record OmeZarrOptions
         _ => throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; expected none, lz4, zstd or gzip."),
     };
 
+    /// <summary>The setting value of a layout: navigate, bioformats2raw or hcs.</summary>
+    /// <param name="layout">The layout.</param>
+    public static string LayoutName(OmeZarrLayout layout) => layout switch
+    {
+        OmeZarrLayout.Navigate => "navigate",
+        OmeZarrLayout.Bioformats2Raw => "bioformats2raw",
+        _ => "hcs",
+    };
+
     private static OmeZarrLayout ParseLayout(string name, string value) => value.ToLowerInvariant() switch
     {
         "navigate" => OmeZarrLayout.Navigate,
         "bioformats2raw" or "bf2raw" => OmeZarrLayout.Bioformats2Raw,
-        _ => throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; expected navigate or bioformats2raw."),
+        "hcs" or "plate" => OmeZarrLayout.Hcs,
+        _ => throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; expected navigate, bioformats2raw or hcs."),
+    };
+
+    private static int ParseZarrVersion(string name, string value) => value switch
+    {
+        "2" => 2,
+        "3" => 3,
+        _ => throw new OmeZarrOptionsException(name, $"ome-zarr setting '{name}' is '{value}'; expected 2 (OME-NGFF 0.4) or 3 (OME-NGFF 0.5, sharded)."),
     };
 
     private static int ParseInt(string name, string value, int min, int max)

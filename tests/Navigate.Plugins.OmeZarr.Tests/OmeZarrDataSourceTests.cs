@@ -462,7 +462,7 @@ public sealed class OmeZarrDataSourceTests : IDisposable
         Directory.CreateDirectory(precious);
         File.WriteAllText(Path.Combine(precious, "chapter1.tex"), "results");
         var refused = Assert.Throws<IOException>(() => OmeZarrDataSource.Create(precious, m, new DataSourceOptions { Overwrite = true }));
-        Assert.Contains("is not a Zarr dataset (no .zgroup or .zarray at its top), so it is not deleted even with the overwrite option", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("is not a Zarr dataset (no .zgroup, .zarray or zarr.json at its top), so it is not deleted even with the overwrite option", refused.Message, StringComparison.Ordinal);
         Assert.Equal("results", File.ReadAllText(Path.Combine(precious, "chapter1.tex")));
 
         File.WriteAllText(_temp.Combine("file.zarr"), "x");

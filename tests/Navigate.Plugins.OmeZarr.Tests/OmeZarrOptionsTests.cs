@@ -47,11 +47,11 @@ public sealed class OmeZarrOptionsTests
         Assert.Equal(expected, Parse(("compression", value)).Compression);
 
     [Theory]
-    [InlineData("colour", "blue", "Unknown ome-zarr setting 'colour'; expected one of compression, clevel, chunks, levels, layout, threads, buffer_mb.")]
+    [InlineData("colour", "blue", "Unknown ome-zarr setting 'colour'; expected one of compression, clevel, chunks, levels, layout, threads, buffer_mb, zarr_version, shard.")]
     [InlineData("compression", "brotli", "ome-zarr setting 'compression' is 'brotli'; expected none, lz4, zstd or gzip.")]
     [InlineData("clevel", "10", "ome-zarr setting 'clevel' is '10'; expected a whole number from 0 to 9.")]
     [InlineData("levels", "0", "ome-zarr setting 'levels' is '0'; expected a whole number from 1 to 16.")]
-    [InlineData("layout", "hcs", "ome-zarr setting 'layout' is 'hcs'; expected navigate or bioformats2raw.")]
+    [InlineData("layout", "wells", "ome-zarr setting 'layout' is 'wells'; expected navigate, bioformats2raw or hcs.")]
     [InlineData("chunks", "1,512", "ome-zarr setting 'chunks' is '1,512'; expected three sizes Z,Y,X such as 1,512,512.")]
     [InlineData("chunks", "1,0,512", "ome-zarr setting 'chunks' is '1,0,512'; its Y size '0' is not a whole number of at least 1")]
     [InlineData("buffer_mb", "8", "ome-zarr setting 'buffer_mb' is '8'; expected a whole number from 16 to 1048576.")]
@@ -61,5 +61,24 @@ public sealed class OmeZarrOptionsTests
         var e = Assert.Throws<OmeZarrOptionsException>(() => Parse((key, value)));
         Assert.Contains(message, e.Message, StringComparison.Ordinal);
         Assert.Equal(key, e.Setting);
+    }
+
+    [Fact]
+    public void NavigatesOmeZarrParametersAreSettingsThisPluginTakes()
+    {
+        var settings = Navigate.Experiment.OmeZarrParametersReader.Parse("""
+            OMEZarrParameters:
+              chunk_shape: [1, 1, 8, 256, 256]
+              shard_shape: [1, 1, 32, 256, 256]
+              down_sample:
+                enabled: true
+                scale_factors: [1, 2, 4, 8, 16]
+            """);
+
+        var options = OmeZarrOptions.Parse(settings);
+
+        Assert.Equal(new ChunkShape(32, 256, 256), options.EffectiveShard);
+        Assert.Equal(OmeZarrLayout.Hcs, options.Layout);
+        Assert.Equal(5, options.Levels);
     }
 }

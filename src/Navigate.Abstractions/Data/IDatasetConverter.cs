@@ -7,6 +7,15 @@ namespace Navigate.Data;
 /// </summary>
 public interface IDatasetConverter
 {
+    /// <summary>
+    /// True when <see cref="Convert"/> can honour <paramref name="options"/> for <paramref name="source"/>; false sends
+    /// the host to the plane-by-plane copy (e.g. a change of pyramid levels or of format version the format does by
+    /// rewriting planes).
+    /// </summary>
+    /// <param name="source">The dataset to read.</param>
+    /// <param name="options">The target's settings.</param>
+    bool CanConvert(string source, DataSourceOptions options);
+
     /// <summary>Rewrites the dataset at <paramref name="source"/> into a new dataset at <paramref name="target"/>.</summary>
     /// <param name="source">The dataset to read (written by any program that writes this format).</param>
     /// <param name="target">Where the new dataset goes; existing data there is kept unless <see cref="DataSourceOptions.Overwrite"/>.</param>

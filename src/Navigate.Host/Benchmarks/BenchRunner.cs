@@ -54,13 +54,26 @@ public sealed class BenchRunner(DeviceCatalog devices, string folder, int width,
             rows.Add(Ours(name, codec, levels, bytes));
         }
 
+        // Small chunks as navigate uses them, on Zarr v2 (one file per chunk) and sharded Zarr v3 (one file per shard).
+        foreach (var (name, extra) in ShardRows)
+        {
+            if (only is not null && !only.Any(o => name.Contains(o, StringComparison.OrdinalIgnoreCase)))
+            {
+                continue;
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+            Step(name);
+            rows.Add(Ours(name, "lz4", 1, bytes, SmallChunks, extra));
+        }
+
         // The camera at a sensor's pace instead of free-running: does the writer keep up without dropping a frame?
         var paced = $"navigate lz4 at {PacedFramesPerSecond} fps";
         if (only is null || only.Any(o => paced.Contains(o, StringComparison.OrdinalIgnoreCase)))
         {
             cancellationToken.ThrowIfCancellationRequested();
             Step(paced);
-            rows.Add(Ours(paced, "lz4", 1, bytes, PacedFramesPerSecond));
+            rows.Add(Ours(paced, "lz4", 1, bytes, extra: ["--frame-rate", Text(PacedFramesPerSecond)]));
         }
 
         if (HasZarrPython())
@@ -133,15 +146,25 @@ public sealed class BenchRunner(DeviceCatalog devices, string folder, int width,
         return new BenchResult("plain file write + fsync", bytes, clock.Elapsed.TotalSeconds, cpuSeconds, self.PeakWorkingSet64, bytes, 1, camera.Counters.FramesDropped);
     }
 
-    private BenchResult Ours(string name, string codec, int levels, long bytes, int? framesPerSecond = null)
+    /// <summary>navigate's Zarr v3 inner chunk, used by the v2-versus-v3 rows.</summary>
+    private const string SmallChunks = "8,256,256";
+
+    private static readonly (string Name, string[] Extra)[] ShardRows =
+    [
+        ("navigate lz4 v2 chunks 8,256,256", []),
+        ("navigate lz4 v3 shard 32,256,256 (navigate's)", ["--zarr-version", "3", "--shard", "32,256,256"]),
+        ("navigate lz4 v3 shard 32,1024,1024", ["--zarr-version", "3", "--shard", "32,1024,1024"]),
+    ];
+
+    private BenchResult Ours(string name, string codec, int levels, long bytes, string? chunks = null, string[]? extra = null)
     {
         var output = Path.Combine(folder, $"navigate-{codec}-{levels}.ome.zarr");
         string[] args =
         [
             "acquire", "--plugins", pluginsFile, "--out", output, "--overwrite", "--sync", "--json",
             "--width", Text(width), "--height", Text(height), "--z", Text(frames), "--channels", "1", "--timepoints", "1", "--positions", "1",
-            "--compression", codec, "--levels", Text(levels), "--chunks", $"1,{Text(height)},{Text(width)}",
-            .. framesPerSecond is { } fps ? new[] { "--frame-rate", Text(fps) } : [],
+            "--compression", codec, "--levels", Text(levels), "--chunks", chunks ?? $"1,{Text(height)},{Text(width)}",
+            .. extra ?? [],
         ];
         var (exit, stdout, stderr) = RunSelf(args);
         try

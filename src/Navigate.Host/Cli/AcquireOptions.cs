@@ -41,7 +41,11 @@ internal sealed class AcquireOptions
 
     public Option<string?> Chunks { get; } = new("--chunks") { Description = "Chunk shape Z,Y,X." };
 
-    public Option<string?> Layout { get; } = new("--layout") { Description = "OME-Zarr layout: navigate|bioformats2raw." };
+    public Option<string?> Layout { get; } = new("--layout") { Description = "OME-Zarr layout: navigate|bioformats2raw|hcs (hcs is the default with --zarr-version 3)." };
+
+    public Option<string?> ZarrVersion { get; } = new("--zarr-version") { Description = "OME-Zarr: 2 (OME-NGFF 0.4, default) or 3 (OME-NGFF 0.5, sharded)." };
+
+    public Option<string?> Shard { get; } = new("--shard") { Description = "OME-Zarr v3 shard shape Z,Y,X, a multiple of --chunks (default 32,256,256)." };
 
     public Option<int?> Binning { get; } = new("--binning") { Description = "N×N binning (1, 2, 4): --width/--height are binned pixels; the x/y voxel size is multiplied by N." };
 
@@ -59,7 +63,7 @@ internal sealed class AcquireOptions
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Experiment, Configuration, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, Binning, FrameRate, Ring, Sync, Overwrite, FailOnDrop, Json })
+        foreach (var option in new Option[] { Experiment, Configuration, Out, Format, Camera, Width, Height, Z, Channels, Timepoints, Positions, Compression, Clevel, Levels, Chunks, Layout, ZarrVersion, Shard, Binning, FrameRate, Ring, Sync, Overwrite, FailOnDrop, Json })
         {
             command.Options.Add(option);
         }
@@ -111,6 +115,16 @@ internal sealed class AcquireOptions
         Put(settings, "levels", Positive(parse.GetValue(Levels), "--levels")?.ToString(CultureInfo.InvariantCulture));
         Put(settings, "chunks", parse.GetValue(Chunks));
         Put(settings, "layout", parse.GetValue(Layout));
+        Put(settings, "zarr_version", parse.GetValue(ZarrVersion));
+        Put(settings, "shard", parse.GetValue(Shard));
+        if (parse.GetValue(Experiment) is { } experimentFile && parse.GetValue(Format)!.Contains("zarr", StringComparison.OrdinalIgnoreCase))
+        {
+            // navigate's OMEZarrParameters (Zarr v3, chunk and shard shapes, scale factors) unless an option says otherwise.
+            foreach (var (key, value) in ReadOmeZarrParameters(experimentFile))
+            {
+                settings.TryAdd(key, value);
+            }
+        }
 
         var rate = parse.GetValue(FrameRate);
         if (rate is { } r && !(r > 0))
@@ -134,6 +148,18 @@ internal sealed class AcquireOptions
 
     private static string DefaultOutputFor(string format)
         => format.Contains("zarr", StringComparison.OrdinalIgnoreCase) ? DefaultOutput : $"acquisition-{format.ToLowerInvariant()}";
+
+    private static IReadOnlyDictionary<string, string> ReadOmeZarrParameters(FileInfo experiment)
+    {
+        try
+        {
+            return OmeZarrParametersReader.Read(experiment.FullName);
+        }
+        catch (NavigateExperimentException e)
+        {
+            throw new UsageException($"--experiment: {e.Message}");
+        }
+    }
 
     private static AcquisitionMetadata ReadExperiment(FileInfo experiment, FileInfo? configuration)
     {

@@ -18,10 +18,12 @@ internal static class ConvertCommand
         var chunks = new Option<string?>("--chunks") { Description = "Chunk shape Z,Y,X." };
         var levels = new Option<int?>("--levels") { Description = "Pyramid levels, including full resolution." };
         var layout = new Option<string?>("--layout") { Description = "OME-Zarr layout: navigate|bioformats2raw." };
+        var zarrVersion = new Option<string?>("--zarr-version") { Description = "OME-Zarr: 2 (OME-NGFF 0.4) or 3 (OME-NGFF 0.5, sharded)." };
+        var shard = new Option<string?>("--shard") { Description = "OME-Zarr v3 shard shape Z,Y,X, a multiple of --chunks." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace existing data at the target." };
         var command = new Command("convert", "Rewrite a dataset (every level, position and its metadata) with other codecs, chunks or format.")
         {
-            source, target, format, compression, clevel, chunks, levels, layout, overwrite,
+            source, target, format, compression, clevel, chunks, levels, layout, zarrVersion, shard, overwrite,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +42,8 @@ internal static class ConvertCommand
             Put("chunks", parse.GetValue(chunks));
             Put("levels", parse.GetValue(levels)?.ToString(CultureInfo.InvariantCulture));
             Put("layout", parse.GetValue(layout));
+            Put("zarr_version", parse.GetValue(zarrVersion));
+            Put("shard", parse.GetValue(shard));
             var options = new DataSourceOptions { Overwrite = parse.GetValue(overwrite), Settings = settings };
             var result = new DatasetConverter(session.Get<FormatCatalog>()).Convert(parse.GetValue(source)!, parse.GetValue(target)!, parse.GetValue(format), options);
             var what = result.Unit == ConversionUnit.Planes

@@ -32,7 +32,7 @@ public sealed class DatasetConverter(FormatCatalog formats)
         }
 
         var format = targetFormat is null ? sourceFormat : formats.Get(targetFormat);
-        if (ReferenceEquals(format, sourceFormat) && format is IDatasetConverter own)
+        if (ReferenceEquals(format, sourceFormat) && format is IDatasetConverter own && own.CanConvert(source, options))
         {
             return new ConversionResult(own.Convert(source, target, options, progress, cancellationToken), ConversionUnit.Bytes);
         }

@@ -60,6 +60,11 @@ internal sealed class OmeZarrArray
     {
         get
         {
+            if (_array.ZarrFormat == 3)
+            {
+                return DescribeV3(_array.Metadata.EffectiveCodecs);
+            }
+
             var parts = new List<string>();
             foreach (var filter in _array.Metadata.Filters)
             {
@@ -69,23 +74,47 @@ internal sealed class OmeZarrArray
             parts.Add(_array.Metadata.Compressor is { } c ? Describe(c.ToJson()) : "none");
             return string.Join(" + ", parts);
 
-            static string Describe(JsonObject json)
+            static string DescribeV3(IReadOnlyList<ZarrV3Codec> codecs) => string.Join(" + ", codecs.Select(codec => codec switch
             {
-                var id = json["id"]?.ToString() ?? "?";
-                var args = json.Where(kv => kv.Key != "id").Select(kv => kv.Key == "cname" ? kv.Value?.ToString() : $"{kv.Key} {kv.Value?.ToJsonString()}");
-                return $"{id}({string.Join(", ", args)})";
-            }
+                ShardingCodec s => $"sharding(inner [{string.Join(", ", s.ChunkShape)}], {DescribeV3(s.Codecs)}, index at {(s.IndexLocation == ShardIndexLocation.Start ? "start" : "end")})",
+                CompressionCodec { Codec: var c } => Describe(c.ToJson()),
+                TransposeCodec t => $"transpose({string.Join(", ", t.Order)})",
+                BytesCodec b => b.Endian == ZarrByteOrder.BigEndian ? "bytes(big)" : "bytes",
+                _ => codec.Name,
+            }));
         }
     }
 
+    private static string Describe(JsonObject json)
+    {
+        var id = json["id"]?.ToString() ?? "?";
+        var args = json.Where(kv => kv.Key != "id").Select(kv => kv.Key == "cname" ? kv.Value?.ToString() : $"{kv.Key} {kv.Value?.ToJsonString()}");
+        return $"{id}({string.Join(", ", args)})";
+    }
+
     /// <summary>Our compression setting that matches the array's codec (lz4 when it has no close match).</summary>
-    public OmeZarrCompression Compression => _array.Metadata.Compressor switch
+    public OmeZarrCompression Compression => CompressorOf(_array.Metadata) switch
     {
         null => OmeZarrCompression.None,
         BloscCodec { Compressor: BloscCompressor.Zstd } => OmeZarrCompression.Zstd,
         GzipCodec => OmeZarrCompression.Gzip,
         _ => OmeZarrCompression.Lz4,
     };
+
+    /// <summary>The Zarr v3 inner chunk (sharded arrays), or null.</summary>
+    public IReadOnlyList<int>? InnerChunks => _array.Sharding?.ChunkShape;
+
+    /// <summary>The compressor of the chunks: v2's, or the last compressing codec of v3's (inner) pipeline.</summary>
+    private static IZarrCodec? CompressorOf(ZarrArrayMetadata metadata)
+    {
+        if (metadata.ZarrFormat != 3)
+        {
+            return metadata.Compressor;
+        }
+
+        var codecs = metadata.Sharding?.Codecs ?? metadata.EffectiveCodecs;
+        return codecs.OfType<CompressionCodec>().Select(c => c.Codec).LastOrDefault(c => c is not Crc32cCodec);
+    }
 
     /// <summary>The size along t, c, z, y or x (<see cref="AxisMap"/> constants); 1 for an axis the image lacks.</summary>
     public int SizeOf(int axis) => Dimension(axis) is var d && d >= 0 ? checked((int)_array.Shape[d]) : 1;
@@ -139,10 +168,17 @@ internal sealed class OmeZarrArray
         count[d] = length;
     }
 
-    /// <summary>Rewrites the <c>.zarray</c> with a new shape; the chunks stay (they all lie inside the new shape).</summary>
+    /// <summary>Rewrites the <c>.zarray</c> (or <c>zarr.json</c>) with a new shape; the chunks stay (they all lie inside the new shape).</summary>
     public void Resize(long[] shape)
     {
         var metadata = _array.Metadata with { Shape = shape };
+        if (metadata.ZarrFormat == 3)
+        {
+            _array.Store.Set(_array.MetadataKey, ZarrMetadataJson.Serialize(ZarrV3MetadataJson.ArrayToJson(metadata, _array.ReadAttributes()), sortKeys: false));
+            _array = ZarrArray.Open(_array.Store, _array.Path);
+            return;
+        }
+
         var key = _array.Path.Length == 0 ? ".zarray" : $"{_array.Path}/.zarray";
         _array.Store.Set(key, ZarrMetadataJson.Serialize(ZarrMetadataJson.ArrayToJson(metadata)));
         _array = ZarrArray.Open(_array.Store, _array.Path);

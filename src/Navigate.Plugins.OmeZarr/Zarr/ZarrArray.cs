@@ -26,6 +26,7 @@ public sealed class ZarrArray
     private readonly byte[] _fillElement;
     private readonly bool _fillIsZero;
     private readonly IZarrCodec[] _filters;
+    private readonly CodecChain? _chain;
 
     private ZarrArray(IZarrStore store, string path, ZarrArrayMetadata metadata)
     {
@@ -41,6 +42,13 @@ public sealed class ZarrArray
         _fillElement = new byte[_itemSize];
         metadata.FillValue.WriteElement(metadata.DataType, _fillElement);
         _fillIsZero = !_fillElement.AsSpan().ContainsAnyExcept((byte)0);
+        if (metadata.ZarrFormat == 3)
+        {
+            _chain = CodecChain.Bind(metadata.EffectiveCodecs, _chunks, _itemSize, _fillElement, ZarrKey.Join(path, ZarrV3MetadataJson.NodeKey));
+            _needsLayoutConversion = false;
+            _maxEncodedChunkLength = _chain.MaxEncodedLength;
+            return;
+        }
 
         long max = _chunkBytes;
         foreach (IZarrCodec filter in _filters)
@@ -62,8 +70,17 @@ public sealed class ZarrArray
     /// <summary>The array's node path in the store (empty for an array at the root).</summary>
     public string Path { get; }
 
-    /// <summary>The array's <c>.zarray</c> document.</summary>
+    /// <summary>The array's metadata (<c>.zarray</c> or <c>zarr.json</c>).</summary>
     public ZarrArrayMetadata Metadata { get; }
+
+    /// <summary>2 or 3.</summary>
+    public int ZarrFormat => Metadata.ZarrFormat;
+
+    /// <summary>The key of the array's metadata document (<c>.zarray</c> or <c>zarr.json</c>).</summary>
+    public string MetadataKey => ZarrKey.Join(Path, ZarrFormat == 3 ? ZarrV3MetadataJson.NodeKey : ZarrMetadataJson.ArrayKey);
+
+    /// <summary>The sharding layout when the array is a sharded v3 array (its chunks are shards), else null.</summary>
+    public ShardingCodec? Sharding => Metadata.Sharding;
 
     /// <summary>The array's shape.</summary>
     public IReadOnlyList<long> Shape => _shape;
@@ -98,6 +115,15 @@ public sealed class ZarrArray
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(metadata);
         string normalized = ZarrKey.NormalizePath(path);
+        if (metadata.ZarrFormat == 3)
+        {
+            string nodeKey = ZarrKey.Join(normalized, ZarrV3MetadataJson.NodeKey);
+            metadata.Validate(nodeKey);
+            ZarrNodeDocuments.PrepareForCreate(store, normalized, overwrite);
+            store.Set(nodeKey, ZarrMetadataJson.Serialize(ZarrV3MetadataJson.ArrayToJson(metadata, attributes), sortKeys: false));
+            return new ZarrArray(store, normalized, metadata);
+        }
+
         string key = ZarrKey.Join(normalized, ZarrMetadataJson.ArrayKey);
         metadata.Validate(key);
         ZarrNodeDocuments.PrepareForCreate(store, normalized, overwrite);
@@ -123,7 +149,14 @@ public sealed class ZarrArray
         ArgumentNullException.ThrowIfNull(store);
         string normalized = ZarrKey.NormalizePath(path);
         string key = ZarrKey.Join(normalized, ZarrMetadataJson.ArrayKey);
-        JsonObject json = ZarrNodeDocuments.TryReadObject(store, key) ?? throw NotFound(store, normalized, key);
+        JsonObject? json = ZarrNodeDocuments.TryReadObject(store, key);
+        if (json is null)
+        {
+            string nodeKey = ZarrKey.Join(normalized, ZarrV3MetadataJson.NodeKey);
+            JsonObject node = ZarrNodeDocuments.TryReadObject(store, nodeKey) ?? throw NotFound(store, normalized, key);
+            return new ZarrArray(store, normalized, ZarrV3MetadataJson.ParseArray(node, nodeKey, codecs ?? ZarrCodecRegistry.Default));
+        }
+
         return new ZarrArray(store, normalized, ZarrMetadataJson.ParseArray(json, key, codecs ?? ZarrCodecRegistry.Default));
     }
 
@@ -140,31 +173,55 @@ public sealed class ZarrArray
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(zarray);
         string normalized = ZarrKey.NormalizePath(path);
+        if (zarray["zarr_format"] is JsonValue f && f.TryGetValue(out int format) && format == 3)
+        {
+            string nodeKey = ZarrKey.Join(normalized, ZarrV3MetadataJson.NodeKey);
+            return new ZarrArray(store, normalized, ZarrV3MetadataJson.ParseArray(zarray, nodeKey, codecs ?? ZarrCodecRegistry.Default));
+        }
+
         string key = ZarrKey.Join(normalized, ZarrMetadataJson.ArrayKey);
         return new ZarrArray(store, normalized, ZarrMetadataJson.ParseArray(zarray, key, codecs ?? ZarrCodecRegistry.Default));
     }
 
-    /// <summary>The array's attributes (<c>.zattrs</c>); empty if it has none.</summary>
-    public JsonObject ReadAttributes() => ZarrNodeDocuments.ReadAttributes(Store, Path);
+    /// <summary>The array's attributes (<c>.zattrs</c>, or <c>attributes</c> in v3's <c>zarr.json</c>); empty if it has none.</summary>
+    public JsonObject ReadAttributes() => ZarrFormat == 3
+        ? ZarrNodeDocuments.ReadV3Attributes(Store, Path)
+        : ZarrNodeDocuments.ReadAttributes(Store, Path);
 
-    /// <summary>Replaces the array's attributes (<c>.zattrs</c>).</summary>
+    /// <summary>Replaces the array's attributes (<c>.zattrs</c>, or <c>attributes</c> in v3's <c>zarr.json</c>).</summary>
     /// <param name="attributes">The new attributes.</param>
-    public void WriteAttributes(JsonObject attributes) => ZarrNodeDocuments.WriteAttributes(Store, Path, attributes);
+    public void WriteAttributes(JsonObject attributes)
+    {
+        if (ZarrFormat == 3)
+        {
+            ZarrNodeDocuments.WriteV3Attributes(Store, Path, attributes);
+        }
+        else
+        {
+            ZarrNodeDocuments.WriteAttributes(Store, Path, attributes);
+        }
+    }
 
     /// <summary>The number of chunks along <paramref name="dimension"/>.</summary>
     /// <param name="dimension">The dimension.</param>
     public long ChunkCount(int dimension) => Metadata.ChunkCount(dimension);
 
-    /// <summary>The store key of a chunk (<c>"image/0/3.0.1"</c> or <c>"image/0/3/0/1"</c>).</summary>
+    /// <summary>The store key of a chunk (<c>"image/0/3.0.1"</c>, <c>"image/0/3/0/1"</c>, or v3's <c>"image/0/c/3/0/1"</c>); a shard's key for sharded arrays.</summary>
     /// <param name="chunkIndex">The chunk's index along each dimension.</param>
     public string GetChunkKey(ReadOnlySpan<long> chunkIndex)
     {
         CheckChunkIndex(chunkIndex);
-        Span<char> buffer = stackalloc char[Rank * 21];
+        Span<char> buffer = stackalloc char[(Rank * 21) + 2];
         int n = 0;
+        bool prefix = Metadata.ChunkKeyEncoding == ZarrChunkKeyEncoding.Default;
+        if (prefix)
+        {
+            buffer[n++] = 'c';
+        }
+
         for (int d = 0; d < Rank; d++)
         {
-            if (d > 0)
+            if (d > 0 || prefix)
             {
                 buffer[n++] = Metadata.DimensionSeparator;
             }
@@ -191,6 +248,16 @@ public sealed class ZarrArray
         if (chunk.Length != _chunkBytes)
         {
             throw new ArgumentException($"A chunk of this array is {_chunkBytes} bytes; got {chunk.Length}.", nameof(chunk));
+        }
+
+        if (_chain is not null)
+        {
+            if (destination.Length < _maxEncodedChunkLength)
+            {
+                throw new ArgumentException($"The destination ({destination.Length} bytes) is smaller than MaxEncodedChunkLength ({_maxEncodedChunkLength}).", nameof(destination));
+            }
+
+            return _chain.Encode(chunk, destination, Path);
         }
 
         byte[]? converted = null;
@@ -250,9 +317,13 @@ public sealed class ZarrArray
     public void WriteChunk(ReadOnlySpan<long> chunkIndex, ReadOnlySpan<byte> chunk)
     {
         string key = GetChunkKey(chunkIndex);
-        if (!_needsLayoutConversion && _filters.Length == 0 && Metadata.Compressor is null)
+        bool storedAsIs = _chain is null
+            ? !_needsLayoutConversion && _filters.Length == 0 && Metadata.Compressor is null
+            : _chain.IsIdentity;
+        if (storedAsIs)
         {
-            // Uncompressed: the chunk's bytes are its encoding; a copy would only cost memory bandwidth.
+            // Uncompressed: the chunk's bytes are its encoding; a copy would only cost memory bandwidth. A v3 array has
+            // no Compressor (its codecs do that work), so only its chain can say whether this holds.
             if (chunk.Length != _chunkBytes)
             {
                 throw new ArgumentException($"A chunk of this array is {_chunkBytes} bytes; got {chunk.Length}.", nameof(chunk));
@@ -408,6 +479,13 @@ public sealed class ZarrArray
                     continue;
                 }
 
+                if (_chain?.DirectShard is { } shard)
+                {
+                    // Part of a shard: decode only the inner chunks the region meets.
+                    ReadShardRegion(shard, key, index, destination, start, shape);
+                    continue;
+                }
+
                 chunkBuffer ??= ArrayPool<byte>.Shared.Rent(_chunkBytes);
                 Span<byte> chunk = chunkBuffer.AsSpan(0, _chunkBytes);
                 if (!ReadChunkCore(key, chunk))
@@ -458,6 +536,19 @@ public sealed class ZarrArray
             return false;
         }
 
+        if (_chain is not null)
+        {
+            try
+            {
+                _chain.Decode(encoded.AsSpan(0, length), destination, key);
+                return true;
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(encoded);
+            }
+        }
+
         byte[]? converted = null;
         byte[]? stage = null;
         try
@@ -502,6 +593,37 @@ public sealed class ZarrArray
         {
             ArrayPool<byte>.Shared.Return(encoded);
             ReturnAll(converted, stage, null);
+        }
+    }
+
+    /// <summary>The part of a region inside one shard, decoding only the inner chunks it meets.</summary>
+    private void ReadShardRegion(ShardLayout shard, string key, ReadOnlySpan<long> shardIndex, Span<byte> destination, ReadOnlySpan<long> start, ReadOnlySpan<long> shape)
+    {
+        byte[]? encoded = RentAndRead(key, out int length);
+        if (encoded is null)
+        {
+            // A missing shard: its part of the region is the fill value, copied from a filled chunk buffer.
+            byte[] filled = ArrayPool<byte>.Shared.Rent(_chunkBytes);
+            try
+            {
+                Fill(filled.AsSpan(0, _chunkBytes));
+                RegionCopy.ChunkToRegion(filled.AsSpan(0, _chunkBytes), shardIndex, _chunks, destination, start, shape, _itemSize);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(filled);
+            }
+
+            return;
+        }
+
+        try
+        {
+            shard.DecodeRegion(encoded.AsSpan(0, length), shardIndex, destination, start, shape, key);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(encoded);
         }
     }
 
@@ -716,6 +838,12 @@ public sealed class ZarrArray
     {
         string groupKey = ZarrKey.Join(path, ZarrMetadataJson.GroupKey);
         string detail = store.Exists(groupKey) ? $"; '{groupKey}' exists: it is a group" : string.Empty;
+        string nodeKey = ZarrKey.Join(path, ZarrV3MetadataJson.NodeKey);
+        if (store.Exists(nodeKey))
+        {
+            detail = $"; '{nodeKey}' exists: it is a v3 group";
+        }
+
         return new ZarrNodeNotFoundException(
             $"No Zarr array at '{ZarrNodeDocuments.DisplayPath(path)}': '{key}' does not exist{detail}.", key);
     }

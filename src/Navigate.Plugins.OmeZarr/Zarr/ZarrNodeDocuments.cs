@@ -20,6 +20,23 @@ internal static class ZarrNodeDocuments
         store.Set(ZarrKey.Join(path, ZarrMetadataJson.AttributesKey), ZarrMetadataJson.Serialize(attributes, sortKeys: false));
     }
 
+    public static JsonObject ReadV3Attributes(IZarrStore store, string path)
+    {
+        string key = ZarrKey.Join(path, ZarrV3MetadataJson.NodeKey);
+        JsonObject node = TryReadObject(store, key) ?? throw new ZarrNodeNotFoundException($"No Zarr v3 node at '{DisplayPath(path)}': '{key}' does not exist.", key);
+        return (JsonObject)ZarrV3MetadataJson.Attributes(node, key).DeepClone();
+    }
+
+    /// <summary>Rewrites <c>zarr.json</c> with new attributes (the rest of the document is kept).</summary>
+    public static void WriteV3Attributes(IZarrStore store, string path, JsonObject attributes)
+    {
+        ArgumentNullException.ThrowIfNull(attributes);
+        string key = ZarrKey.Join(path, ZarrV3MetadataJson.NodeKey);
+        JsonObject node = TryReadObject(store, key) ?? throw new ZarrNodeNotFoundException($"No Zarr v3 node at '{DisplayPath(path)}': '{key}' does not exist.", key);
+        node["attributes"] = attributes.DeepClone();
+        store.Set(key, ZarrMetadataJson.Serialize(node, sortKeys: false));
+    }
+
     /// <summary>Refuses to create a node where one exists, or deletes everything under the path when overwriting.</summary>
     public static void PrepareForCreate(IZarrStore store, string path, bool overwrite)
     {
@@ -43,6 +60,12 @@ internal static class ZarrNodeDocuments
         if (store.Exists(groupKey))
         {
             throw new ZarrNodeExistsException($"A group already exists at '{DisplayPath(path)}' ('{groupKey}'); pass overwrite to replace it.", groupKey);
+        }
+
+        string nodeKey = ZarrKey.Join(path, ZarrV3MetadataJson.NodeKey);
+        if (store.Exists(nodeKey))
+        {
+            throw new ZarrNodeExistsException($"A Zarr v3 node already exists at '{DisplayPath(path)}' ('{nodeKey}'); pass overwrite to replace it.", nodeKey);
         }
     }
 

@@ -133,6 +133,48 @@ public sealed class AcquireEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task AV3ShardedAcquisitionConvertsToV2AndBackWithEveryFrameInPlace()
+    {
+        ZarrPython.Require();
+        var v3 = _temp.Combine("run.v3.ome.zarr");
+        using (var acquire = NavigateProcess.Start("acquire", "--plugins", Plugins, "--out", v3, "--width", "128", "--height", "96",
+            "--z", "5", "--channels", "2", "--timepoints", "2", "--positions", "2", "--zarr-version", "3", "--chunks", "2,32,32", "--shard", "4,64,64", "--json"))
+        {
+            var (exit, stdout) = await acquire.WaitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(exit == 0, acquire.Stderr);
+            Assert.Equal(40, JsonDocument.Parse(stdout).RootElement.GetProperty("framesWritten").GetInt64());
+        }
+
+        Assert.True(File.Exists(Path.Combine(v3, "A", "1", "1", "0", "zarr.json")));
+        Assert.False(File.Exists(Path.Combine(v3, ".zgroup")));
+        using (var inspect = NavigateProcess.Start("inspect", "--plugins", Plugins, v3))
+        {
+            var (exit, stdout) = await inspect.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(exit == 0, inspect.Stderr);
+            Assert.Contains("sharding(inner [1, 1, 2, 32, 32]", stdout, StringComparison.Ordinal);
+        }
+
+        // v3 -> v2 (zarr-python reads it: every frame in place), v2 -> v3 -> v2 again.
+        var v2 = _temp.Combine("back.v2.ome.zarr");
+        await Convert(v3, v2, "--zarr-version", "2", "--layout", "navigate");
+        var (good, bad, _) = Check(v2, 2, 5, 2, 2, perStack: true, consolidated: true);
+        Assert.Equal((40, 0), (good, bad));
+        var again = _temp.Combine("again.v3.ome.zarr");
+        await Convert(v2, again, "--zarr-version", "3", "--shard", "4,64,64", "--chunks", "2,32,32");
+        var twice = _temp.Combine("twice.v2.ome.zarr");
+        await Convert(again, twice, "--layout", "navigate");
+        (good, bad, _) = Check(twice, 2, 5, 2, 2, perStack: true, consolidated: true);
+        Assert.Equal((40, 0), (good, bad));
+
+        static async Task Convert(string from, string to, params string[] options)
+        {
+            using var convert = NavigateProcess.Start(["convert", "--plugins", Plugins, from, to, .. options]);
+            var (exit, _) = await convert.WaitAsync(TimeSpan.FromMinutes(3));
+            Assert.True(exit == 0, convert.Stderr);
+        }
+    }
+
+    [Fact]
     public async Task ExistingDataIsNotOverwrittenWithoutOverwrite()
     {
         var output = _temp.Combine("kept.ome.zarr");

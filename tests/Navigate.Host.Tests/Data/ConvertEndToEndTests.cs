@@ -69,19 +69,33 @@ public sealed class ConvertEndToEndTests : IDisposable
     }
 
     [Fact]
-    public async Task ChangingTheLevelsWithinOmeZarrIsRefusedByName()
+    public async Task ANewPyramidIsARewritePlaneByPlaneWithTheLevelsAsked()
     {
         ZarrPython.Require();
         var source = _temp.Combine("levels.ome.zarr");
-        var written = ZarrPython.Run(Write, source, _temp.Combine("levels.npy"));
+        var pixels = _temp.Combine("levels.npy");
+        var written = ZarrPython.Run(Write, source, pixels);
         Assert.True(written.Exit == 0, written.Stderr);
         var target = _temp.Combine("levels-out.ome.zarr");
 
         using var navigate = NavigateProcess.Start("convert", "--plugins", Path.Combine(TestPaths.RepoRoot, "plugins.json"), source, target, "--levels", "3");
-        var (exit, _) = await navigate.WaitAsync(TimeSpan.FromMinutes(2));
+        var (exit, stdout) = await navigate.WaitAsync(TimeSpan.FromMinutes(2));
 
-        Assert.NotEqual(0, exit);
-        Assert.Contains("'levels' cannot change when converting within ome-zarr", navigate.Stderr, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(target));
+        Assert.True(exit == 0, navigate.Stderr);
+        Assert.Contains("6 planes", stdout, StringComparison.Ordinal); // 2 channels × 3 planes, rewritten one by one
+        const string Levels = """
+            import sys, json, numpy as np, zarr
+            root = zarr.open_consolidated(sys.argv[1], mode="r")
+            full = np.load(sys.argv[2])
+            level0 = root["p0_0"][0]
+            print(json.dumps({"levels": [k for k in sorted(root.array_keys())], "same": bool((level0 == full).all()),
+                              "shape2": list(root["p0_2"].shape)}))
+            """;
+        var (checkExit, json, error) = ZarrPython.Run(Levels, target, pixels);
+        Assert.True(checkExit == 0, error);
+        using var result = JsonDocument.Parse(json);
+        Assert.Equal(["p0_0", "p0_1", "p0_2"], result.RootElement.GetProperty("levels").EnumerateArray().Select(e => e.GetString()));
+        Assert.True(result.RootElement.GetProperty("same").GetBoolean());
+        Assert.Equal([1, 2, 3, 10, 13], result.RootElement.GetProperty("shape2").EnumerateArray().Select(e => e.GetInt32()));
     }
 }

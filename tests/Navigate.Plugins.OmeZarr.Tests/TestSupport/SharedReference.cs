@@ -9,6 +9,8 @@ internal static class SharedReference
 
     public static string NgffSchemas => Path("ngff", "0.4", "schemas");
 
+    public static string Ngff05Schemas => Path("ngff", "0.5", "schemas");
+
     public static string NgffTests => Path("ngff", "0.4", "tests");
 
     private static string Find()

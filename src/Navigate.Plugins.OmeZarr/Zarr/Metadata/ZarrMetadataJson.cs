@@ -184,6 +184,45 @@ internal static class ZarrMetadataJson
         }
 
         m.FillValue.EnsureFits(m.DataType, key);
+        if (m.ZarrFormat == 3)
+        {
+            ValidateV3(m, key);
+        }
+        else if (m.ZarrFormat != 2)
+        {
+            throw new ZarrMetadataException($"'{key}': the Zarr format must be 2 or 3, found {m.ZarrFormat}.", key);
+        }
+        else if (m.Codecs.Count > 0 || m.ChunkKeyEncoding != ZarrChunkKeyEncoding.V2 || m.DimensionNames is not null)
+        {
+            throw new ZarrMetadataException($"'{key}': codecs, the default chunk key encoding and dimension names are Zarr v3 features; set ZarrFormat = 3.", key);
+        }
+    }
+
+    private static void ValidateV3(ZarrArrayMetadata m, string? key)
+    {
+        if (m.Compressor is not null || m.Filters.Count > 0)
+        {
+            throw new ZarrMetadataException($"'{key}': a Zarr v3 array takes its compressor in Codecs (e.g. ZarrV3Codec.Compressed(codec)), not Compressor or Filters.", key);
+        }
+
+        if (m.Order != ZarrOrder.C || m.DataType.IsBigEndian)
+        {
+            throw new ZarrMetadataException($"'{key}': a Zarr v3 array has C order and a little-endian data type; use a transpose codec or BytesCodec(BigEndian) for other stored layouts.", key);
+        }
+
+        if (m.FillValue.IsNull)
+        {
+            throw new ZarrMetadataException($"'{key}': a Zarr v3 array needs a fill value (null is not allowed).", key);
+        }
+
+        if (m.DimensionNames is { } names && names.Count != m.Rank)
+        {
+            throw new ZarrMetadataException($"'{key}': \"dimension_names\" has {names.Count} entries but \"shape\" has {m.Rank}.", key);
+        }
+
+        Span<byte> fill = stackalloc byte[8];
+        m.FillValue.WriteElement(m.DataType, fill);
+        _ = CodecChain.Bind(m.EffectiveCodecs, m.Chunks, m.DataType.ItemSize, fill[..m.DataType.ItemSize], key);
     }
 
     /// <summary>The <c>.zarray</c> JSON, keys sorted as zarr-python writes them.</summary>

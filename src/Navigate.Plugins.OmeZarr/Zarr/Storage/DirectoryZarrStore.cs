@@ -129,8 +129,10 @@ public sealed class DirectoryZarrStore : IZarrStore
         {
             WriteFile(temporary, value);
         }
-        catch (DirectoryNotFoundException)
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
         {
+            // The folder is missing. When another thread creates it between our failed open and .NET's look at the
+            // error, .NET reports the missing folder as a missing file: both mean "create the folder and retry".
             Directory.CreateDirectory(directory);
             WriteFile(temporary, value);
         }

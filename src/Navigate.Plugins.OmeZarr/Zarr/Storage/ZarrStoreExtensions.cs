@@ -74,7 +74,7 @@ public static class ZarrStoreExtensions
             }
 
             ReadOnlySpan<char> tail = rest[(slash + 1)..];
-            if (tail.SequenceEqual(".zarray") || tail.SequenceEqual(".zgroup"))
+            if (tail.SequenceEqual(".zarray") || tail.SequenceEqual(".zgroup") || tail.SequenceEqual("zarr.json"))
             {
                 names.Add(rest[..slash].ToString());
             }

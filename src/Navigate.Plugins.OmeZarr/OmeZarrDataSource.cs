@@ -46,6 +46,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     private ChunkBufferPool? _pool;
     private ChunkWriteQueue? _queue;
     private ChunkAssembler? _assembler;
+    private ShardPacker? _shards;
     private readonly Stopwatch _sinceProgress = new();
     private long _recordedFrames;
     private long _milestone;
@@ -495,6 +496,9 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
                 {
                     _assembler.FlushAll(_counter);
                     _queue!.Drain();
+                    // Every inner chunk is in its shard now; shards still open (an early close, edge shards whose
+                    // planes never came) are stored as they are.
+                    _shards?.FlushAll();
                 }
                 catch (IOException e)
                 {
@@ -502,6 +506,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
                 }
 
                 _queue!.Dispose();
+                _shards?.Dispose();
             }
 
             var durable = failure is null ? _counter : _queue?.DurableFrames ?? 0;
@@ -613,11 +618,14 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         _frozen = true;
         var bpp = _metadata.PixelType.BytesPerPixel();
         var geometries = new List<LevelGeometry>(_options.Levels);
+        // Zarr v3 shards are packed from inner chunks as they complete (ShardPacker), so the writer assembles and
+        // compresses inner chunks exactly as it assembles v2 chunks: a shard never exists decoded in memory.
+        var sharded = _options.ZarrVersion == 3;
         for (var k = 0; k < _options.Levels; k++)
         {
             var shape = LevelShape(k);
-            var chunk = StoredUnitOf(shape);
-            geometries.Add(new LevelGeometry(shape.Z, shape.Y, shape.X, chunk.Z, chunk.Y, chunk.X, bpp));
+            var chunk = ChunkOf(shape);
+            geometries.Add(new LevelGeometry(shape.Z, shape.Y, shape.X, chunk.Z, chunk.Y, chunk.X, bpp) { InnerChunksOfShards = sharded });
         }
 
         _pyramid = new PlanePyramid(_metadata.Width, _metadata.Height, _metadata.PixelType, _options.Levels);
@@ -626,16 +634,27 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         // The buffer absorbs disk hiccups at camera rate; it must at least let every worker hold a row of level-0 chunks
         // while the writer fills the next one.
         var rowBytes = (long)geometries[0].ChunkBytes * geometries[0].GridY * geometries[0].GridX;
-        // A slab of v3 shards already holds work for every worker (tens of shards): two slabs (one being stored, one
-        // arriving) suffice, where two rows per thread would pin gigabytes of deep shards.
-        var rows = _options.ZarrVersion == 3 ? 2 : 2 * _options.Threads;
-        var budget = Math.Max((long)_options.BufferMegabytes << 20, rowBytes * rows);
+        var budget = Math.Max((long)_options.BufferMegabytes << 20, rowBytes * 2 * _options.Threads);
         _queue = new ChunkWriteQueue(WriteChunk, _pool, _options.Threads, budget);
+        _shards = sharded ? new ShardPacker(_pool, _queue.Stored) : null;
         _assembler = new ChunkAssembler(geometries, _pool, _queue, (p, k) => _arrays[p][k]);
     }
 
-    private static void WriteChunk(ChunkJob job) =>
-        ((OmeZarrArray)job.Target).WriteChunk(job.Index, job.Buffer.AsSpan(0, job.Length));
+    private bool WriteChunk(ChunkJob job)
+    {
+        var array = (OmeZarrArray)job.Target;
+        if (_shards is not null)
+        {
+            // The job is an inner chunk; the arrays this writer creates on v3 are always exactly sharding_indexed.
+            var layout = array.Zarr.PackableShard
+                ?? throw new InvalidOperationException($"Array '{array.Path}' is not sharded with sharding_indexed alone; its shards cannot be packed.");
+            _shards.Add(array, layout, job);
+            return false; // durable once its shard is stored: the packer retires it then
+        }
+
+        array.WriteChunk(job.Index, job.Buffer.AsSpan(0, job.Length));
+        return true;
+    }
 
     private OmeZarrArray[] CreateArrays(int position)
     {

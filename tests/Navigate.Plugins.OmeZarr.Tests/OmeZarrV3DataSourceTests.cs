@@ -125,6 +125,46 @@ public sealed class OmeZarrV3DataSourceTests : IDisposable
         Assert.Equal([1, 1, 2, 32, 32], array.Sharding!.ChunkShape);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Dropped_frames_read_as_zero_and_a_shard_of_nothing_but_dropped_frames_is_not_stored(bool perStack)
+    {
+        var m = Metadata with { PerStack = perStack };
+        var root = _temp.Combine($"drops-{perStack}.ome.zarr");
+        // Per stack, frames 0-3 are z 0-3 of channel 0 at position 0: the whole first shard row (shards of 4 planes).
+        bool Dropped(long f) => perStack ? f < 4 || f % 7 == 3 : f % 7 == 3;
+        var written = new List<(FrameIndex Index, long Frame)>();
+        using (var source = OmeZarrDataSource.Create(root, m, new DataSourceOptions { Settings = V3Settings() }))
+        {
+            for (long f = 0; f < m.FrameCount; f++)
+            {
+                written.Add((Dropped(f) ? source.SkipDroppedFrame() : source.Write(Frames.Make(f, m.Width, m.Height)), f));
+            }
+        }
+
+        using var back = OmeZarrDataSource.Open(root);
+        foreach (var (i, f) in written)
+        {
+            for (var level = 1; level <= 2; level *= 2)
+            {
+                var plane = back.GetData(i.T, i.P, i.C, i.Z, level).Bytes.ToArray();
+                if (Dropped(f))
+                {
+                    Assert.DoesNotContain(plane, b => b != 0);
+                }
+                else if (level == 1)
+                {
+                    Assert.Equal(Frames.Make(f, m.Width, m.Height), plane);
+                }
+            }
+        }
+
+        var firstShardRow = Path.Combine(root, "A", "1", "0", "0", "c", "0", "0", "0", "0");
+        Assert.Equal(!perStack, File.Exists(Path.Combine(firstShardRow, "0")));
+        Assert.Equal(!perStack, File.Exists(Path.Combine(firstShardRow, "1")));
+    }
+
     [Fact]
     public void A_v3_dataset_closed_early_is_shrunk_and_lists_only_written_fields()
     {

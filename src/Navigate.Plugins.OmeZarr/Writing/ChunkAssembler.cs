@@ -6,6 +6,12 @@ namespace Navigate.Plugins.OmeZarr.Writing;
 /// <summary>The geometry of one (t, c, z, y, x) array: its z/y/x size, chunk size and chunk grid.</summary>
 internal sealed record LevelGeometry(int Z, int Y, int X, int ChunkZ, int ChunkY, int ChunkX, int BytesPerPixel)
 {
+    /// <summary>
+    /// The chunks are inner chunks of Zarr v3 shards: a chunk of nothing but dropped frames is still handed over, as an
+    /// empty job, so that its shard can count it and be stored once every inner chunk is accounted for.
+    /// </summary>
+    public bool InnerChunksOfShards { get; init; }
+
     public int GridZ { get; } = (Z + ChunkZ - 1) / ChunkZ;
 
     public int GridY { get; } = (Y + ChunkY - 1) / ChunkY;
@@ -273,7 +279,8 @@ internal sealed class ChunkAssembler
     private void Submit(Row row, long handedOver)
     {
         var geometry = _levels[row.Key.Level];
-        if (row.DataPlanes == 0)
+        var empty = row.DataPlanes == 0;
+        if (empty)
         {
             // Nothing but dropped frames: leave the chunks missing (fill value) and keep the durability count moving.
             for (var i = 0; i < row.Buffers.Length; i++)
@@ -282,9 +289,12 @@ internal sealed class ChunkAssembler
                 row.Buffers[i] = null!;
             }
 
-            _spareRows[row.Key.Level].Push(row);
-            _queue.Mark(handedOver);
-            return;
+            if (!geometry.InnerChunksOfShards)
+            {
+                _spareRows[row.Key.Level].Push(row);
+                _queue.Mark(handedOver);
+                return;
+            }
         }
 
         var target = _target(row.Key.Position, row.Key.Level);
@@ -297,8 +307,8 @@ internal sealed class ChunkAssembler
                 {
                     Target = target,
                     Index = new ChunkIndex(row.Key.T, row.Key.C, row.Key.ZChunk, yc, xc),
-                    Buffer = row.Buffers[i],
-                    Length = geometry.ChunkBytes,
+                    Buffer = empty ? [] : row.Buffers[i],
+                    Length = empty ? 0 : geometry.ChunkBytes,
                 };
                 row.Buffers[i] = null!;
                 _queue.Enqueue(job, handedOver);

@@ -10,7 +10,7 @@ namespace Navigate.Plugins.OmeZarr.Writing;
 /// </summary>
 internal sealed class ChunkWriteQueue : IDisposable
 {
-    private readonly Action<ChunkJob> _write;
+    private readonly Func<ChunkJob, bool> _write;
     private readonly ChunkBufferPool _pool;
     private readonly long _budgetBytes;
     private readonly Queue<ChunkJob> _pending = new();
@@ -29,11 +29,15 @@ internal sealed class ChunkWriteQueue : IDisposable
     private bool _stopping;
     private Exception? _failure;
 
-    /// <param name="write">Encodes and stores one chunk (called on a worker thread, concurrently for distinct chunks).</param>
+    /// <param name="write">
+    /// Encodes and stores one chunk (called on a worker thread, concurrently for distinct chunks). It returns false when
+    /// the chunk is not durable yet (an inner chunk of a shard still being packed): its sequence is then retired later,
+    /// through <see cref="Stored"/>.
+    /// </param>
     /// <param name="pool">Where chunk buffers go back once stored.</param>
     /// <param name="threads">Worker threads.</param>
     /// <param name="budgetBytes">Most chunk bytes queued or being written at once; one chunk is always admitted.</param>
-    public ChunkWriteQueue(Action<ChunkJob> write, ChunkBufferPool pool, int threads, long budgetBytes)
+    public ChunkWriteQueue(Func<ChunkJob, bool> write, ChunkBufferPool pool, int threads, long budgetBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(threads);
         _write = write;
@@ -140,7 +144,10 @@ internal sealed class ChunkWriteQueue : IDisposable
             _stopping = true;
             while (_pending.TryDequeue(out var job))
             {
-                _pool.Return(job.Buffer);
+                if (job.Buffer.Length > 0)
+                {
+                    _pool.Return(job.Buffer);
+                }
             }
 
             Monitor.PulseAll(_gate);
@@ -182,9 +189,10 @@ internal sealed class ChunkWriteQueue : IDisposable
             }
 
             Exception? error = null;
+            var durable = false;
             try
             {
-                _write(job);
+                durable = _write(job);
             }
 #pragma warning disable CA1031 // Any failure of the store must reach the writer thread, not end the process.
             catch (Exception e)
@@ -193,7 +201,11 @@ internal sealed class ChunkWriteQueue : IDisposable
                 error = e;
             }
 
-            _pool.Return(job.Buffer);
+            if (job.Buffer.Length > 0)
+            {
+                _pool.Return(job.Buffer);
+            }
+
             lock (_gate)
             {
                 _inFlight--;
@@ -202,13 +214,30 @@ internal sealed class ChunkWriteQueue : IDisposable
                 {
                     _failure ??= error;
                 }
-                else
+                else if (durable)
                 {
                     Retire(job.Sequence);
                 }
 
                 Monitor.PulseAll(_gate);
             }
+        }
+    }
+
+    /// <summary>
+    /// Retires chunks whose write returned false, now that what holds them is stored: the first
+    /// <paramref name="count"/> sequences of <paramref name="sequences"/>.
+    /// </summary>
+    public void Stored(long[] sequences, int count)
+    {
+        lock (_gate)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                Retire(sequences[i]);
+            }
+
+            Monitor.PulseAll(_gate);
         }
     }
 

@@ -97,6 +97,12 @@ public sealed class ZarrArray
     /// <summary>Bytes of one decoded chunk (full size, edge chunks included).</summary>
     public int ChunkByteLength => _chunkBytes;
 
+    /// <summary>
+    /// The sharding layout when the array's codecs are exactly <c>sharding_indexed</c> (a stored chunk is a shard
+    /// with its index and nothing around it), so a writer may pack shards itself from inner chunks; else null.
+    /// </summary>
+    internal ShardLayout? PackableShard => _chain?.DirectShard;
+
     /// <summary>An upper bound on the encoded length of one chunk: the destination size for <see cref="EncodeChunk"/>.</summary>
     public int MaxEncodedChunkLength => _maxEncodedChunkLength;
 

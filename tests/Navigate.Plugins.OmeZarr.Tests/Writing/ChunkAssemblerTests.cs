@@ -16,7 +16,11 @@ public sealed class ChunkAssemblerTests
         var pool = new ChunkBufferPool();
         var target = new MemoryTarget();
         var queue = new ChunkWriteQueue(
-            job => ((MemoryTarget)job.Target).Chunks[job.Index] = job.Buffer.AsSpan(0, job.Length).ToArray(),
+            job =>
+            {
+                ((MemoryTarget)job.Target).Chunks[job.Index] = job.Buffer.AsSpan(0, job.Length).ToArray();
+                return true;
+            },
             pool,
             threads,
             budget);
@@ -209,6 +213,7 @@ public sealed class ChunkAssemblerTests
                 InterlockedMax(ref inFlightMax, now);
                 release.Wait(TestContext.Current.CancellationToken);
                 Interlocked.Decrement(ref inFlight);
+                return true;
             },
             pool,
             threads: 2,

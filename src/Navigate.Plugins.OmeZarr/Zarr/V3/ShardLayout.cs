@@ -167,6 +167,37 @@ internal sealed class ShardLayout
         }
     }
 
+    /// <summary>An upper bound on one encoded inner chunk: the scratch size for <see cref="EncodeInner"/>.</summary>
+    public int InnerMaxEncodedLength => _inner.MaxEncodedLength;
+
+    /// <summary>The inner chunk grid of one shard, per dimension.</summary>
+    public IReadOnlyList<int> InnerGrid => _grid;
+
+    /// <summary>True when the index goes before the inner chunks.</summary>
+    public bool IndexAtStart => Codec.IndexLocation == ShardIndexLocation.Start;
+
+    /// <summary>
+    /// Encodes one inner chunk (C order, the inner chunk shape) for a shard that is packed as its inner chunks
+    /// arrive; returns -1, writing nothing, when it holds only the fill value (it is then left out of the shard).
+    /// </summary>
+    public int EncodeInner(ReadOnlySpan<byte> chunk, Span<byte> destination, string? key) =>
+        IsFill(chunk) ? -1 : _inner.Encode(chunk, destination, key);
+
+    /// <summary>
+    /// Encodes the index of a shard packed out of order: <paramref name="entries"/> holds, per inner chunk in C order,
+    /// (offset, nbytes) as little-endian uint64 (<see cref="Missing"/> twice for one not stored); the encoded index
+    /// (<see cref="IndexEncodedLength"/> bytes) goes to <paramref name="destination"/>.
+    /// </summary>
+    public void EncodeIndex(ReadOnlySpan<byte> entries, Span<byte> destination, string? key)
+    {
+        if (entries.Length != InnerCount * 16)
+        {
+            throw new ArgumentException($"A shard index of {InnerCount} inner chunks is {InnerCount * 16} bytes; got {entries.Length}.", nameof(entries));
+        }
+
+        _index.Encode(entries, destination, key);
+    }
+
     /// <summary>Decodes a whole shard into <paramref name="destination"/> (the shard's decoded bytes).</summary>
     public void Decode(ReadOnlySpan<byte> shard, Span<byte> destination, string? key)
     {

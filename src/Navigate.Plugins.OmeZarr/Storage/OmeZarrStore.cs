@@ -123,20 +123,7 @@ internal sealed class OmeZarrStore
             }
         }
 
-        var bytes = Store.TryGetBytes(key);
-        if (bytes is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            return JsonDocument.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw new NgffMetadataException($"{Path}/{key}", "$", $"is not valid JSON (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}): {e.Message}", e);
-        }
+        return ReadRawJson(key);
     }
 
     /// <summary>

@@ -201,11 +201,7 @@ internal sealed class ShardLayout
     /// <summary>Decodes a whole shard into <paramref name="destination"/> (the shard's decoded bytes).</summary>
     public void Decode(ReadOnlySpan<byte> shard, Span<byte> destination, string? key)
     {
-        if (shard.Length < IndexEncodedLength)
-        {
-            throw new ZarrCodecException(
-                $"Shard '{key}' is {shard.Length} bytes; its index alone ({InnerCount} inner chunks, index at the {Location}) needs {IndexEncodedLength} bytes: the shard is truncated.", key);
-        }
+        ThrowIfShorterThanIndex(shard, key);
 
         int indexBytes = checked((int)InnerCount * 16);
         byte[] index = ArrayPool<byte>.Shared.Rent(indexBytes);
@@ -273,11 +269,7 @@ internal sealed class ShardLayout
     /// </summary>
     public void DecodeRegion(ReadOnlySpan<byte> shard, ReadOnlySpan<long> shardIndex, Span<byte> region, ReadOnlySpan<long> start, ReadOnlySpan<long> shape, string? key)
     {
-        if (shard.Length < IndexEncodedLength)
-        {
-            throw new ZarrCodecException(
-                $"Shard '{key}' is {shard.Length} bytes; its index alone ({InnerCount} inner chunks, index at the {Location}) needs {IndexEncodedLength} bytes: the shard is truncated.", key);
-        }
+        ThrowIfShorterThanIndex(shard, key);
 
         int rank = _grid.Length;
         int indexBytes = checked((int)InnerCount * 16);
@@ -365,6 +357,15 @@ internal sealed class ShardLayout
     }
 
     private string Location => Codec.IndexLocation == ShardIndexLocation.Start ? "start" : "end";
+
+    private void ThrowIfShorterThanIndex(ReadOnlySpan<byte> shard, string? key)
+    {
+        if (shard.Length < IndexEncodedLength)
+        {
+            throw new ZarrCodecException(
+                $"Shard '{key}' is {shard.Length} bytes; its index alone ({InnerCount} inner chunks, index at the {Location}) needs {IndexEncodedLength} bytes: the shard is truncated.", key);
+        }
+    }
 
     private int ContiguousOffset(ReadOnlySpan<long> innerIndex)
     {

@@ -66,5 +66,22 @@ public sealed class TemplatePackageTests(GeneratedPlugins generated)
 
         Assert.Contains("navigate-device", list.Output, StringComparison.Ordinal);
         Assert.Contains("navigate-format", list.Output, StringComparison.Ordinal);
+
+        // Listed is not enough: a folder install reads template.json and the content straight from the repository, so
+        // generate from that hive and build what it gives (the plugin project only: its tests run in the package route).
+        // Under Work, so the restore takes Navigate.Abstractions from this run's feed like the package-route projects.
+        const string Name = "Lab.FromFolder";
+        var folder = Path.Combine(generated.Work, Name);
+        await Dotnet.RunCheckedAsync(generated.Root, ["new", "navigate-format", "-n", Name, "-o", folder, "--format-name", "lab-folder", "--feed", generated.Feed, "--no-update-check", "--debug:custom-hive", hive], ct);
+        var leftovers = Directory.GetFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f) is var text && (text.Contains("MyLab.Plugins.Format", StringComparison.Ordinal) || text.Contains("NAVIGATE_", StringComparison.Ordinal) || text.Contains("raw-planes", StringComparison.Ordinal)))
+            .Select(f => Path.GetRelativePath(folder, f));
+        Assert.Empty(leftovers);
+        Assert.Contains("lab-folder", await File.ReadAllTextAsync(Path.Combine(folder, "src", Name, "RawPlanesFormat.cs"), ct), StringComparison.Ordinal);
+
+        var project = Path.Combine(folder, "src", Name, $"{Name}.csproj");
+        var build = await Dotnet.RunAsync(generated.Root, ["build", project, "-p:NuGetAudit=false", "-nodeReuse:false", "--verbosity", "minimal"], ct);
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.True(File.Exists(Path.Combine(folder, "src", Name, "bin", "Debug", "net10.0", $"{Name}.dll")), build.ToString());
     }
 }

@@ -43,6 +43,23 @@ public sealed class AcquireEndToEndTests : IDisposable
         print(good, bad, json.dumps(attrs.get("navigate", {})))
         """;
 
+    // For each TIFF file: what tifffile makes of it (is_ome, the series' shape and dtype), the number of OME Planes and
+    // their TheZ, and the frame number in the first four pixels of each page. Prints a JSON list, one object a file.
+    private const string ReadTiffStacks = """
+        import json, sys
+        import xml.etree.ElementTree as ET
+        import numpy as np, tifffile
+        out = []
+        for path in sys.argv[1:]:
+            with tifffile.TiffFile(path) as tif:
+                data = tif.series[0].asarray()
+                planes = [] if not tif.is_ome else ET.fromstring(tif.ome_metadata).findall(".//{*}Pixels/{*}Plane")
+                stamps = [int(np.frombuffer(page.asarray().reshape(-1)[:4].astype("<u2").tobytes(), "<i8")[0]) for page in tif.pages]
+                out.append({"is_ome": bool(tif.is_ome), "shape": list(data.shape), "dtype": str(data.dtype),
+                            "planes": len(planes), "plane_z": [int(p.get("TheZ", -1)) for p in planes], "stamps": stamps})
+        print(json.dumps(out))
+        """;
+
     private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -95,29 +112,71 @@ public sealed class AcquireEndToEndTests : IDisposable
         Assert.Contains("0.97", zattrs, StringComparison.Ordinal); // the configuration's pixel size at the experiment's zoom
     }
 
-    [Fact]
-    public async Task TheOmeTiffPluginWritesAFolderThatInspectReads()
+    [Theory]
+    [InlineData("ome-tiff")]
+    [InlineData("tiff")] // the plugin's alias: the same OME-TIFF folder for a path without an ending
+    public async Task TheOmeTiffPluginWritesAFolderThatInspectReads(string format)
     {
-        var output = _temp.Combine("tiff-run");
-        using (var acquire = NavigateProcess.Start("acquire", "--plugins", Plugins, "--format", "ome-tiff", "--out", output,
-            "--width", "64", "--height", "32", "--z", "3", "--channels", "2", "--timepoints", "1", "--positions", "2", "--json"))
+        TiffPython.Require();
+        const int C = 2, Z = 3, T = 2, P = 2, Width = 64, Height = 32;
+        var output = _temp.Combine($"{format}-run");
+        using (var acquire = NavigateProcess.Start("acquire", "--plugins", Plugins, "--format", format, "--out", output,
+            "--width", $"{Width}", "--height", $"{Height}", "--z", $"{Z}", "--channels", $"{C}", "--timepoints", $"{T}", "--positions", $"{P}", "--json"))
         {
             var (exit, stdout) = await acquire.WaitAsync(TimeSpan.FromMinutes(2));
             Assert.True(exit == 0, acquire.Stderr);
             using var summary = JsonDocument.Parse(stdout);
-            Assert.Equal(12, summary.RootElement.GetProperty("framesWritten").GetInt64());
-            Assert.True(summary.RootElement.GetProperty("bytesOnDisk").GetInt64() >= 12 * 64 * 32 * 2);
+            Assert.Equal(C * Z * T * P, summary.RootElement.GetProperty("framesWritten").GetInt64());
+            Assert.True(summary.RootElement.GetProperty("bytesOnDisk").GetInt64() >= C * Z * T * P * Width * Height * 2);
         }
 
-        // navigate's TIFF layout: a folder per position, a stack per channel and timepoint.
-        Assert.True(File.Exists(Path.Combine(output, "Position0", "CH00_000000.ome.tiff")));
-        Assert.True(File.Exists(Path.Combine(output, "Position1", "CH01_000000.ome.tiff")));
+        // navigate's TIFF layout: a folder per position, a stack per channel and timepoint, and nothing else.
+        var expected = new List<(string File, int C, int T, int P)>();
+        for (var p = 0; p < P; p++)
+        {
+            for (var t = 0; t < T; t++)
+            {
+                for (var c = 0; c < C; c++)
+                {
+                    expected.Add((Path.Combine(output, $"Position{p}", $"CH{c:00}_{t:000000}.ome.tiff"), c, t, p));
+                }
+            }
+        }
+
+        Assert.Equal(
+            expected.Select(e => e.File).Order(StringComparer.Ordinal),
+            Directory.GetFiles(output, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal));
+
+        // tifffile, an independent reader, on every file the CLI wrote: each a z stack whose planes carry the frame
+        // numbers the synthetic camera stamped, in navigate's order for per_stack (the CLI's default without an
+        // experiment): z fastest, then channel, timepoint, position.
+        var (readExit, read, readErrors) = TiffPython.Run(ReadTiffStacks, [.. expected.Select(e => e.File)]);
+        Assert.True(readExit == 0, $"tifffile failed on {output}: {readErrors}");
+        using var stacks = JsonDocument.Parse(read);
+        var files = stacks.RootElement.EnumerateArray().ToArray();
+        Assert.Equal(expected.Count, files.Length);
+        for (var i = 0; i < expected.Count; i++)
+        {
+            var (file, c, t, p) = expected[i];
+            var stack = files[i];
+            var name = Path.GetRelativePath(output, file);
+            Assert.True(stack.GetProperty("is_ome").GetBoolean(), $"{name} is not OME-TIFF to tifffile");
+            Assert.Equal(new[] { Z, Height, Width }, stack.GetProperty("shape").EnumerateArray().Select(d => d.GetInt32()));
+            Assert.Equal("uint16", stack.GetProperty("dtype").GetString());
+            Assert.Equal(Z, stack.GetProperty("planes").GetInt32());
+            Assert.Equal(Enumerable.Range(0, Z), stack.GetProperty("plane_z").EnumerateArray().Select(z => z.GetInt32()));
+            var frames = Enumerable.Range(0, Z).Select(z => (long)(z + (Z * (c + (C * (t + (T * p)))))));
+            Assert.True(
+                frames.SequenceEqual(stack.GetProperty("stamps").EnumerateArray().Select(f => f.GetInt64())),
+                $"{name}: frames {stack.GetProperty("stamps")}, expected [{string.Join(", ", frames)}]");
+        }
+
         using var inspect = NavigateProcess.Start("inspect", "--plugins", Plugins, output, "--json");
         var (inspectExit, json) = await inspect.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.True(inspectExit == 0, inspect.Stderr);
         using var description = JsonDocument.Parse(json);
         Assert.StartsWith("ome-tiff", description.RootElement.GetProperty("format").GetString(), StringComparison.Ordinal);
-        Assert.Equal(2, description.RootElement.GetProperty("images").GetArrayLength());
+        Assert.Equal(P, description.RootElement.GetProperty("images").GetArrayLength());
     }
 
     [Fact]

@@ -11,19 +11,187 @@ namespace Navigate.Plugins.Hamamatsu.Tests.Interop;
 /// </summary>
 public sealed unsafe class DcamErrorPathTests : SimulatorTest
 {
+    // Every parameter struct the simulator checks against sizeof (dcam-abi.md: the library rejects a wrong size), with
+    // the call the bindings make with it and the message DcamDevice.Check gives for that call.
+    private static readonly (string Struct, string Function, int? Property, string Message)[] SizeChecked =
+    [
+        ("DCAMAPI_INIT", "dcamapi_init", null, "dcamapi_init() failed: DCAMERR_INVALIDPARAM (0x80000808)"),
+        ("DCAMDEV_OPEN", "dcamdev_open", null, "dcamdev_open(index 0) failed: DCAMERR_INVALIDPARAM (0x80000808)"),
+        ("DCAMDEV_STRING", "dcamdev_getstring", null, "dcamdev_getstring(string 0x04000102) failed: DCAMERR_INVALIDPARAM (0x80000808)"),
+        ("DCAMPROP_ATTR", "dcamprop_getattr", DcamProperties.ExposureTime, "dcamprop_getattr(EXPOSURE TIME (0x001F0110)) failed: DCAMERR_INVALIDPARAM (0x80000808)"),
+        ("DCAMBUF_ATTACH", "dcambuf_attach", null, "dcambuf_attach(2 buffers) failed: DCAMERR_INVALIDPARAM (0x80000808)"),
+        ("DCAMCAP_TRANSFERINFO", "dcamcap_transferinfo", null, "dcamcap_transferinfo() failed: DCAMERR_INVALIDPARAM (0x80000808)"),
+        ("DCAMWAIT_OPEN", "dcamwait_open", null, "dcamwait_open() failed: DCAMERR_INVALIDPARAM (0x80000808)"),
+        ("DCAMWAIT_START", "dcamwait_start", null, "dcamwait_start() failed: DCAMERR_INVALIDPARAM (0x80000808)"),
+    ];
+
+    // Unset (a struct built without its size), 8 bytes short (an older, smaller header) and 8 bytes over.
+    private static readonly string[] WrongSizeKinds = ["unset", "short", "long"];
+
+    public static TheoryData<string, string> WrongSizes
+    {
+        get
+        {
+            var data = new TheoryData<string, string>();
+            foreach (var (structure, _, _, _) in SizeChecked)
+            {
+                foreach (var kind in WrongSizeKinds)
+                {
+                    data.Add(structure, kind);
+                }
+            }
+
+            return data;
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(WrongSizes))]
+    public void A_wrong_struct_size_is_INVALIDPARAM(string structure, string kind)
+    {
+        var expected = SizeChecked.Single(c => c.Struct == structure);
+
+        var e = CallWithWrongSize(structure, kind);
+
+        AssertError(e, "INVALIDPARAM", 0x80000808, expected.Function, expected.Property);
+        Assert.Equal(expected.Message, e.Message);
+    }
+
     [Fact]
-    public void A_wrong_struct_size_is_INVALIDPARAM()
+    public void The_wrong_size_cases_cover_every_struct_the_simulator_lays_out()
+    {
+        DcamSim.RequireBuilt();
+        var count = 0;
+        while (DcamSim.Layout(count, -1) != -1)
+        {
+            count++;
+        }
+
+        // A struct added to the simulator (and so to its size checks) needs its case in SizeChecked.
+        Assert.Equal(SizeChecked.Length, count);
+    }
+
+    private static int WrongSize(int size, string kind) => kind switch
+    {
+        "unset" => 0,
+        "short" => size - 8,
+        "long" => size + 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unset, short or long"),
+    };
+
+    // Makes the call with `structure` of a wrong size and checks that the library touched neither the struct's outputs
+    // nor its own state: a size it does not know means it cannot know where the fields are.
+    private static DcamException CallWithWrongSize(string structure, string kind)
     {
         DcamLibrary.Load(DcamSim.LibraryPath, null);
-        using var lease = DcamApi.Acquire();
-        using var device = DcamDevice.Open(0);
-        var attr = new DcamPropAttr { Size = sizeof(DcamPropAttr) - 8, PropertyId = DcamProperties.ExposureTime };
+        int err;
+        switch (structure)
+        {
+            case "DCAMAPI_INIT":
+            {
+                var init = new DcamApiInit { Size = WrongSize(sizeof(DcamApiInit), kind), DeviceCount = -1 };
+                err = DcamNative.dcamapi_init(&init);
+                var initialized = DcamSim.GetStats().Initialized;
 
-        var err = DcamNative.dcamprop_getattr(device.Handle, &attr);
-        var e = Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcamprop_getattr", DcamProperties.ExposureTime));
+                // The refused call still counts as an init; uninit after a failed init, as DcamApi and Hamamatsu's
+                // samples do, keeps the counts balanced for SimulatorTest.
+                _ = DcamNative.dcamapi_uninit();
+                Assert.Equal((0, -1), (initialized, init.DeviceCount));
+                return Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcamapi_init"));
+            }
 
-        AssertError(e, "INVALIDPARAM", 0x80000808, "dcamprop_getattr", DcamProperties.ExposureTime);
-        Assert.Equal("dcamprop_getattr(EXPOSURE TIME (0x001F0110)) failed: DCAMERR_INVALIDPARAM (0x80000808)", e.Message);
+            case "DCAMDEV_OPEN":
+            {
+                using var lease = DcamApi.Acquire();
+                var open = new DcamDevOpen { Size = WrongSize(sizeof(DcamDevOpen), kind), Index = 0 };
+                err = DcamNative.dcamdev_open(&open);
+                Assert.Equal((0, 0), (DcamSim.GetStats().OpenCameras, open.Hdcam));
+                return Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcamdev_open", null, "index 0"));
+            }
+
+            case "DCAMDEV_STRING":
+            {
+                using var lease = DcamApi.Acquire();
+                using var device = DcamDevice.Open(0);
+                var text = stackalloc byte[64];
+                text[0] = (byte)'?';
+                var param = new DcamDevString { Size = WrongSize(sizeof(DcamDevString), kind), StringId = DcamConstants.StringCameraId, Text = (nint)text, TextBytes = 64 };
+                err = DcamNative.dcamdev_getstring(device.Handle, &param);
+                Assert.Equal((byte)'?', text[0]);
+                return Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcamdev_getstring", null, "string 0x04000102"));
+            }
+
+            case "DCAMPROP_ATTR":
+            {
+                using var lease = DcamApi.Acquire();
+                using var device = DcamDevice.Open(0);
+                var attr = new DcamPropAttr { Size = WrongSize(sizeof(DcamPropAttr), kind), PropertyId = DcamProperties.ExposureTime };
+                err = DcamNative.dcamprop_getattr(device.Handle, &attr);
+                Assert.Equal((0, 0.0), (attr.Attribute, attr.ValueMax));
+                return Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcamprop_getattr", DcamProperties.ExposureTime));
+            }
+
+            case "DCAMBUF_ATTACH":
+            {
+                using var lease = DcamApi.Acquire();
+                using var device = DcamDevice.Open(0);
+
+                // Never written: the camera writes into attached buffers only once a capture starts.
+                var frame = stackalloc byte[64];
+                var buffers = stackalloc nint[2];
+                buffers[0] = (nint)frame;
+                buffers[1] = (nint)frame;
+                var attach = new DcamBufAttach { Size = WrongSize(sizeof(DcamBufAttach), kind), Kind = DcamConstants.AttachKindFrame, Buffers = (nint)buffers, BufferCount = 2 };
+                err = DcamNative.dcambuf_attach(device.Handle, &attach);
+                Assert.Equal(0, DcamSim.GetStats().Attached);
+                return Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcambuf_attach", null, "2 buffers"));
+            }
+
+            case "DCAMCAP_TRANSFERINFO":
+            {
+                using var lease = DcamApi.Acquire();
+                using var device = DcamDevice.Open(0);
+                var info = new DcamCapTransferInfo { Size = WrongSize(sizeof(DcamCapTransferInfo), kind), Kind = DcamConstants.TransferKindFrame, NewestFrameIndex = 1234, FrameCount = 1234 };
+                err = DcamNative.dcamcap_transferinfo(device.Handle, &info);
+                Assert.Equal((1234, 1234), (info.NewestFrameIndex, info.FrameCount));
+                return Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcamcap_transferinfo"));
+            }
+
+            case "DCAMWAIT_OPEN":
+            {
+                using var lease = DcamApi.Acquire();
+                using var device = DcamDevice.Open(0);
+                var wait = new DcamWaitOpen { Size = WrongSize(sizeof(DcamWaitOpen), kind), Hdcam = device.Handle };
+                err = DcamNative.dcamwait_open(&wait);
+                Assert.Equal((1, 0, 0), (DcamSim.GetStats().OpenWaits, wait.Hwait, wait.SupportEvent)); // the device's own wait only
+                return Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcamwait_open"));
+            }
+
+            case "DCAMWAIT_START":
+            {
+                using var lease = DcamApi.Acquire();
+                using var device = DcamDevice.Open(0);
+
+                // A wait handle of its own: DcamDevice builds its DCAMWAIT_START with the right size.
+                var wait = new DcamWaitOpen { Size = sizeof(DcamWaitOpen), Hdcam = device.Handle };
+                DcamDevice.Check(DcamNative.dcamwait_open(&wait), "dcamwait_open");
+                try
+                {
+                    var start = new DcamWaitStart { Size = WrongSize(sizeof(DcamWaitStart), kind), EventMask = DcamConstants.EventFrameReady, Timeout = 0, EventHappened = -1 };
+                    err = DcamNative.dcamwait_start(wait.Hwait, &start);
+                    Assert.Equal(-1, start.EventHappened);
+                }
+                finally
+                {
+                    DcamDevice.Check(DcamNative.dcamwait_close(wait.Hwait), "dcamwait_close");
+                }
+
+                return Assert.Throws<DcamException>(() => DcamDevice.Check(err, "dcamwait_start"));
+            }
+
+            default:
+                throw new ArgumentOutOfRangeException(nameof(structure), structure, "not a struct the simulator checks");
+        }
     }
 
     [Fact]

@@ -72,6 +72,14 @@ public static class OmeZarrConverter
             {
                 arrayNames[level.Path] = [.. image.Axes.Select(a => a.Name)];
             }
+
+            foreach (var label in image.Labels)
+            {
+                foreach (var level in label.Levels)
+                {
+                    arrayNames[level.Path] = [.. label.Axes.Select(a => a.Name)];
+                }
+            }
         }
 
         var arrays = new List<string>();

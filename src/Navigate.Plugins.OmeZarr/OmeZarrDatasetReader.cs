@@ -38,7 +38,7 @@ internal static class OmeZarrDatasetReader
         var positions = new List<OmeZarrDataSource.ReadPosition>(images.Count);
         foreach (var image in images)
         {
-            positions.Add(ReadPosition(store, image));
+            positions.Add(ReadPosition(store, image, positions.Count == 0 ? null : positions[0].Levels[0].Array));
         }
 
         JsonElement navigate = default;
@@ -199,35 +199,48 @@ internal static class OmeZarrDatasetReader
         return groups;
     }
 
-    private static OmeZarrDataSource.ReadPosition ReadPosition(OmeZarrStore store, ImageGroup image)
+    /// <summary>Opens every level of <paramref name="image"/>.</summary>
+    /// <param name="store">The dataset.</param>
+    /// <param name="image">The image group and its multiscale.</param>
+    /// <param name="first">Level 0 of the first image, whose data type every level of this one must have; null for the first image itself.</param>
+    private static OmeZarrDataSource.ReadPosition ReadPosition(OmeZarrStore store, ImageGroup image, OmeZarrArray? first)
     {
         var multiscale = image.Multiscale;
         var map = AxisMap.Of(multiscale.Axes);
         var levels = new List<OmeZarrDataSource.ReadLevel>(multiscale.Datasets.Count);
-        var scale0 = multiscale.Datasets[0].Transform;
+        var n = multiscale.Axes.Count;
+        // The multiscale's own transformation applies after each dataset's (OME-NGFF 0.4), so level 0's physical
+        // pixel size and origin are the combination; the per-level factors are ratios, which it does not change.
+        var scale0 = multiscale.Datasets[0].Transform.Then(multiscale.Transform, n);
         foreach (var dataset in multiscale.Datasets)
         {
             var path = image.GroupPath.Length == 0 ? dataset.Path : $"{image.GroupPath}/{dataset.Path}";
             var array = store.OpenArray(path, map);
-            if (array.Rank != multiscale.Axes.Count)
+            if (array.Rank != n)
             {
-                throw new OmeZarrLayoutException($"{store.Path}: array '{path}' has {array.Rank} dimensions but its multiscale has {multiscale.Axes.Count} axes ({string.Join(", ", multiscale.Axes.Select(a => a.Name))}).");
+                throw new OmeZarrLayoutException($"{store.Path}: array '{path}' has {array.Rank} dimensions but its multiscale has {n} axes ({string.Join(", ", multiscale.Axes.Select(a => a.Name))}).");
+            }
+
+            // Planes are read into buffers sized from the acquisition's one pixel type; a level of another dtype
+            // would otherwise fail much later with a buffer-size error that does not name the array.
+            first ??= array;
+            if (array.Zarr.DataType.Kind != first.Zarr.DataType.Kind || array.Zarr.DataType.ItemSize != first.Zarr.DataType.ItemSize)
+            {
+                throw new OmeZarrLayoutException($"{store.Path}: array '{path}' holds {array.DataTypeName} ({array.Zarr.DataType.NumpyName}); expected {first.DataTypeName} ({first.Zarr.DataType.NumpyName}), the data type of level 0 '{first.Path}': every level of every image must have one data type.");
             }
 
             var shape = new Size3(array.SizeOf(AxisMap.X), array.SizeOf(AxisMap.Y), array.SizeOf(AxisMap.Z));
             var chunk = new Size3(array.ChunkOf(AxisMap.X), array.ChunkOf(AxisMap.Y), array.ChunkOf(AxisMap.Z));
+            var scale = dataset.Transform.Then(multiscale.Transform, n);
             var resolution = new Size3(
-                Factor(dataset.Transform, scale0, map[AxisMap.X], multiscale.Axes.Count),
-                Factor(dataset.Transform, scale0, map[AxisMap.Y], multiscale.Axes.Count),
-                Factor(dataset.Transform, scale0, map[AxisMap.Z], multiscale.Axes.Count));
+                Factor(scale, scale0, map[AxisMap.X], n),
+                Factor(scale, scale0, map[AxisMap.Y], n),
+                Factor(scale, scale0, map[AxisMap.Z], n));
             levels.Add(new OmeZarrDataSource.ReadLevel(array, shape, resolution, chunk));
         }
 
-        var n = multiscale.Axes.Count;
-        double? Offset(int axis) => map[axis] < 0
-            ? null
-            : scale0.TranslationOf(map[axis], n) + (multiscale.Transform?.TranslationOf(map[axis], n) ?? 0);
-        var view = scale0.Translation is null && multiscale.Transform?.Translation is null
+        double? Offset(int axis) => map[axis] < 0 ? null : scale0.TranslationOf(map[axis], n);
+        var view = scale0.Translation is null
             ? null
             : new StagePosition(Offset(AxisMap.X), Offset(AxisMap.Y), Offset(AxisMap.Z));
         return new OmeZarrDataSource.ReadPosition(levels, view);
@@ -253,7 +266,8 @@ internal static class OmeZarrDatasetReader
         var pixelType = array.PixelType ?? throw new OmeZarrLayoutException(
             $"{store.Path}: array '{array.Path}' holds {array.DataTypeName}; the data source reads uint8, uint16, int16, uint32, float32 and float64.");
         var n = first.Axes.Count;
-        var scale = first.Datasets[0].Transform;
+        // Level 0's scale combined with the multiscale's own (applied after it): the physical voxel size and Dt.
+        var scale = first.Datasets[0].Transform.Then(first.Transform, n);
         double ScaleOr1(int axis) => map[axis] < 0 ? 1 : scale.ScaleOf(map[axis], n) is var s && s > 0 ? s : 1;
         var omero = images[0].Omero;
         var channels = array.SizeOf(AxisMap.C);

@@ -22,7 +22,14 @@ public sealed record DatasetDescription(string Path, string Format, IReadOnlyLis
 /// <param name="Axes">Axes, slowest first.</param>
 /// <param name="Levels">Pyramid levels, full resolution first.</param>
 /// <param name="Channels">Channels, when the dataset names them.</param>
-public sealed record ImageDescription(string Name, string Path, IReadOnlyList<AxisDescription> Axes, IReadOnlyList<LevelDescription> Levels, IReadOnlyList<ChannelInfo> Channels);
+public sealed record ImageDescription(string Name, string Path, IReadOnlyList<AxisDescription> Axes, IReadOnlyList<LevelDescription> Levels, IReadOnlyList<ChannelInfo> Channels)
+{
+    /// <summary>
+    /// Label images (segmentations) that belong to this image, e.g. OME-NGFF's <c>labels/*</c>; empty when none. An
+    /// init property rather than a constructor parameter so formats built against the earlier contract still load.
+    /// </summary>
+    public IReadOnlyList<ImageDescription> Labels { get; init; } = [];
+}
 
 /// <summary>One axis.</summary>
 /// <param name="Name">Name, e.g. <c>"z"</c>.</param>
@@ -36,6 +43,6 @@ public sealed record AxisDescription(string Name, string Type, string? Unit);
 /// <param name="Chunks">Chunk (or tile/strip) shape along the same axes.</param>
 /// <param name="DataType">Data type, numpy style (<c>"uint16"</c>).</param>
 /// <param name="Codec">Compression, e.g. <c>"blosc lz4 clevel=5 shuffle=1"</c> or <c>"none"</c>.</param>
-/// <param name="Scale">Physical size of one sample along each axis.</param>
-/// <param name="Translation">Physical offset along each axis, or null.</param>
+/// <param name="Scale">Physical size of one sample along each axis (every transformation that applies to the level combined).</param>
+/// <param name="Translation">Physical offset along each axis (combined likewise), or null.</param>
 public sealed record LevelDescription(string Path, IReadOnlyList<long> Shape, IReadOnlyList<long> Chunks, string DataType, string Codec, IReadOnlyList<double> Scale, IReadOnlyList<double>? Translation);

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Navigate.Data;
 using Navigate.Host.Data;
 using Spectre.Console;
 
@@ -13,7 +14,7 @@ internal static class InspectCommand
         var path = new Argument<string>("path") { Description = "The dataset (an OME-Zarr folder, a TIFF file ...)." };
         var json = new Option<bool>("--json") { Description = "Print JSON instead of tables." };
         var format = new Option<string?>("--format") { Description = "Read it as this format (default: the format that recognises it)." };
-        var command = new Command("inspect", "Describe a dataset: every image, position and level with shape, chunks, dtype, codec, axes, scale and channels.") { path, json, format };
+        var command = new Command("inspect", "Describe a dataset: every image, position and level with shape, chunks, dtype, codec, axes, scale and channels, and its label images.") { path, json, format };
         command.SetAction(parse =>
         {
             using var session = CliSession.Start(parse, global);
@@ -34,25 +35,35 @@ internal static class InspectCommand
                     console.Ansi.MarkupLine(Markup.Escape("  channels: " + string.Join(", ", image.Channels.Select(c => $"{c.Name} #{c.Color}"))));
                 }
 
-                var table = new Table().AddColumns("Level", "Shape", "Chunks", "Dtype", "Codec", "Scale", "Translation");
-                foreach (var level in image.Levels)
+                console.Ansi.Write(LevelTable(image.Levels));
+                foreach (var label in image.Labels)
                 {
-                    table.AddRow(
-                        Markup.Escape(level.Path),
-                        string.Join("×", level.Shape),
-                        string.Join("×", level.Chunks),
-                        level.DataType,
-                        Markup.Escape(level.Codec),
-                        string.Join(", ", level.Scale.Select(G)),
-                        level.Translation is null ? "-" : string.Join(", ", level.Translation.Select(G)));
+                    console.Ansi.MarkupLine(Markup.Escape($"  label {label.Name} at '{label.Path}'"));
+                    console.Ansi.Write(LevelTable(label.Levels));
                 }
-
-                console.Ansi.Write(table);
             }
 
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    private static Table LevelTable(IReadOnlyList<LevelDescription> levels)
+    {
+        var table = new Table().AddColumns("Level", "Shape", "Chunks", "Dtype", "Codec", "Scale", "Translation");
+        foreach (var level in levels)
+        {
+            table.AddRow(
+                Markup.Escape(level.Path),
+                string.Join("×", level.Shape),
+                string.Join("×", level.Chunks),
+                level.DataType,
+                Markup.Escape(level.Codec),
+                string.Join(", ", level.Scale.Select(G)),
+                level.Translation is null ? "-" : string.Join(", ", level.Translation.Select(G)));
+        }
+
+        return table;
     }
 
     private static string G(double value) => value.ToString("G6", CultureInfo.InvariantCulture);

@@ -77,6 +77,33 @@ public sealed record NgffTransform(IReadOnlyList<double> Scale, IReadOnlyList<do
     /// <summary>The translation of axis <paramref name="axis"/> of <paramref name="axisCount"/>, 0 when none.</summary>
     public double TranslationOf(int axis, int axisCount) => Translation is null ? 0 : ValueOf(Translation, axis, axisCount, 0);
 
+    /// <summary>
+    /// This transformation followed by <paramref name="after"/> (a multiscale's own, which OME-NGFF 0.4 applies after
+    /// each dataset's): scale <c>s·S</c>, translation <c>S·t + T</c>, one value per axis; null translation when neither
+    /// has one. <paramref name="after"/> null returns this transformation unchanged.
+    /// </summary>
+    public NgffTransform Then(NgffTransform? after, int axisCount)
+    {
+        if (after is null)
+        {
+            return this;
+        }
+
+        var scale = new double[axisCount];
+        var translation = Translation is null && after.Translation is null ? null : new double[axisCount];
+        for (var i = 0; i < axisCount; i++)
+        {
+            var outer = after.ScaleOf(i, axisCount);
+            scale[i] = ScaleOf(i, axisCount) * outer;
+            if (translation is not null)
+            {
+                translation[i] = (TranslationOf(i, axisCount) * outer) + after.TranslationOf(i, axisCount);
+            }
+        }
+
+        return new NgffTransform(scale, translation);
+    }
+
     private static double ValueOf(IReadOnlyList<double> values, int axis, int axisCount, double missing)
     {
         var i = axis - (axisCount - values.Count);

@@ -15,6 +15,7 @@ internal sealed class ShardLayout
     public const ulong Missing = ulong.MaxValue;
 
     private readonly int[] _shardShape;
+    private readonly long[] _shardExtent; // the shard shape as the region the inner chunks are copied from and into
     private readonly int[] _innerShape;
     private readonly int[] _grid;
     private readonly int _itemSize;
@@ -29,6 +30,7 @@ internal sealed class ShardLayout
     {
         Codec = codec;
         _shardShape = shardShape;
+        _shardExtent = Array.ConvertAll(shardShape, s => (long)s);
         _innerShape = innerShape;
         _grid = grid;
         _itemSize = itemSize;
@@ -116,11 +118,7 @@ internal sealed class ShardLayout
             int position = Codec.IndexLocation == ShardIndexLocation.Start ? IndexEncodedLength : 0;
             Span<long> innerIndex = stackalloc long[_grid.Length];
             Span<long> origin = stackalloc long[_grid.Length];
-            Span<long> shape = stackalloc long[_grid.Length];
-            for (int d = 0; d < _grid.Length; d++)
-            {
-                shape[d] = _shardShape[d];
-            }
+            ReadOnlySpan<long> shape = _shardExtent;
 
             for (long n = 0; n < InnerCount; n++)
             {
@@ -216,11 +214,7 @@ internal sealed class ShardLayout
 
             Span<long> innerIndex = stackalloc long[_grid.Length];
             Span<long> origin = stackalloc long[_grid.Length];
-            Span<long> shape = stackalloc long[_grid.Length];
-            for (int d = 0; d < _grid.Length; d++)
-            {
-                shape[d] = _shardShape[d];
-            }
+            ReadOnlySpan<long> shape = _shardExtent;
 
             for (long n = 0; n < InnerCount; n++)
             {

@@ -7,10 +7,6 @@ namespace Navigate.Plugins.OmeZarr.Zarr;
 /// <summary>
 /// numcodecs <c>lz4</c>: a 4-byte little-endian decoded size, then one LZ4 block (<c>{"id": "lz4", "acceleration": N}</c>).
 /// </summary>
-/// <remarks>
-/// The acceleration is recorded in the configuration; the LZ4 library we use always compresses with acceleration 1,
-/// which every LZ4 decoder reads the same.
-/// </remarks>
 public sealed class Lz4Codec : IZarrCodec
 {
     /// <summary>The numcodecs id.</summary>
@@ -26,7 +22,7 @@ public sealed class Lz4Codec : IZarrCodec
     /// <inheritdoc />
     public string Id => CodecId;
 
-    /// <summary>The acceleration recorded in the configuration.</summary>
+    /// <summary>numcodecs' acceleration: 1 is the best ratio, larger values compress faster.</summary>
     public int Acceleration { get; }
 
     /// <summary>Builds the codec from <c>{"id": "lz4", "acceleration": N}</c>.</summary>
@@ -49,8 +45,8 @@ public sealed class Lz4Codec : IZarrCodec
         }
 
         BinaryPrimitives.WriteInt32LittleEndian(destination, source.Length);
-        int n = LZ4Codec.Encode(source, destination[4..], LZ4Level.L00_FAST);
-        if (n < 0)
+        int n = Lz4FastEncoder.Encode(source, destination[4..], Acceleration);
+        if (n < 0 || (n == 0 && !source.IsEmpty))
         {
             throw new ArgumentException($"The destination ({destination.Length} bytes) is too small for lz4 output.", nameof(destination));
         }

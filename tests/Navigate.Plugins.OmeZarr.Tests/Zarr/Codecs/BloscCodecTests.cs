@@ -39,7 +39,11 @@ public sealed class BloscCodecTests
                 byte[] decoded = new byte[input.Length];
                 codec.Decode(encoded.AsSpan(0, n), decoded, new ZarrCodecContext(typeSize, "k"));
                 Assert.Equal(input, decoded);
-                if (level > 0 && input.Length == 70_001)
+                // LZ4 at c-blosc's acceleration (10 - clevel) skips this input's unshuffled noise bytes as c-blosc does
+                // (the same frame sizes; BloscFrameLayoutTests compares them): it compresses once a byte shuffle
+                // separates the noisy low bytes from the smooth high ones, as camera frames are written.
+                bool lz4Skips = compressor == BloscCompressor.LZ4 && !(shuffle == BloscShuffle.ByteShuffle && typeSize > 1);
+                if (level > 0 && input.Length == 70_001 && !lz4Skips)
                 {
                     Assert.True(n < input.Length * 9 / 10, $"{compressor} level {level} shuffle {shuffle}: {n} bytes");
                 }

@@ -212,7 +212,7 @@ internal static class BloscFrame
             case BloscCompressor.BloscLZ:
                 return BloscLZ.Encode(stream, destination);
             case BloscCompressor.LZ4:
-                return Math.Max(0, LZ4Codec.Encode(stream, destination, LZ4Level.L00_FAST));
+                return Math.Max(0, Lz4FastEncoder.Encode(stream, destination, Lz4Acceleration(codec.Level)));
             case BloscCompressor.LZ4HC:
                 return Math.Max(0, LZ4Codec.Encode(stream, destination, (LZ4Level)Math.Max(3, codec.Level)));
             case BloscCompressor.Zlib:
@@ -229,6 +229,9 @@ internal static class BloscFrame
                 return zstd!.TryWrap(stream, destination, out int written) ? written : 0;
         }
     }
+
+    /// <summary>c-blosc's mapping of clevel 1–9 to LZ4 acceleration: clevel 9 is acceleration 1 (best ratio).</summary>
+    internal static int Lz4Acceleration(int level) => 10 - Math.Clamp(level, 1, 9);
 
     /// <summary>c-blosc's mapping of clevel 1–9 to zstd levels.</summary>
     internal static int ZstdLevel(int level) => level < 9 ? (level * 2) - 1 : Compressor.MaxCompressionLevel;

@@ -77,8 +77,17 @@ public sealed record OmeZarrOptions
     /// <summary>On-disk layout. Default <see cref="OmeZarrLayout.Navigate"/>.</summary>
     public OmeZarrLayout Layout { get; init; } = OmeZarrLayout.Navigate;
 
-    /// <summary>Threads compressing and writing chunks; default <see cref="Environment.ProcessorCount"/>.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>
+    /// Threads compressing and writing chunks; default <see cref="DefaultThreads"/> (the processor count + 2).
+    /// </summary>
+    /// <remarks>
+    /// A worker both compresses and writes, and a direct write blocks it on the disk: two workers more than cores keep
+    /// every core compressing while two writes are in flight (+10 % MB/s on 2 cores with blosc-lz4, for ~20 MB).
+    /// </remarks>
+    public int Threads { get; init; } = DefaultThreads;
+
+    /// <summary>The default of <see cref="Threads"/>: <see cref="Environment.ProcessorCount"/> + 2.</summary>
+    public static int DefaultThreads => Environment.ProcessorCount + 2;
 
     /// <summary>
     /// MiB of complete chunks that may wait for (or be in) compression and the disk; <see cref="OmeZarrDataSource.Write(ReadOnlySpan{byte}, Navigate.Devices.StagePosition?)"/>

@@ -16,7 +16,7 @@ public sealed class OmeZarrOptionsTests
         Assert.Null(options.Chunks);
         Assert.Equal(4, options.Levels);
         Assert.Equal(OmeZarrLayout.Navigate, options.Layout);
-        Assert.Equal(Environment.ProcessorCount, options.Threads);
+        Assert.Equal(Environment.ProcessorCount + 2, options.Threads);
         Assert.Equal(64, options.BufferMegabytes);
     }
 

@@ -35,4 +35,8 @@ public sealed record BenchResult(string Name, long Bytes, double Seconds, double
 /// <param name="FrameHeight">Frame height.</param>
 /// <param name="Frames">Frames per run.</param>
 /// <param name="Rows">The measurements; the first is the plain file write.</param>
-public sealed record BenchReport(string Machine, string Folder, int FrameWidth, int FrameHeight, int Frames, IReadOnlyList<BenchResult> Rows);
+public sealed record BenchReport(string Machine, string Folder, int FrameWidth, int FrameHeight, int Frames, IReadOnlyList<BenchResult> Rows)
+{
+    /// <summary>Why these figures may not be representative (e.g. a Debug build of the host or a plugin); empty when none.</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+}

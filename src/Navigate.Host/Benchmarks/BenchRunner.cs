@@ -6,6 +6,7 @@ using Navigate.Host.Acquisition;
 using Navigate.Host.Cli;
 using Navigate.Devices;
 using Navigate.Host.Devices;
+using Navigate.Host.Plugins;
 
 namespace Navigate.Host.Benchmarks;
 
@@ -15,7 +16,7 @@ namespace Navigate.Host.Benchmarks;
 /// with the same chunks and codecs when Debian's python3-zarr is installed. Every timing ends when the data is on disk.
 /// </summary>
 /// <remarks>Our writer runs as a child <c>navigate acquire</c> process per row, so memory and CPU figures are its own.</remarks>
-public sealed class BenchRunner(DeviceCatalog devices, string folder, int width, int height, int frames, string pluginsFile, TextWriter log)
+public sealed class BenchRunner(DeviceCatalog devices, PluginCatalog plugins, string folder, int width, int height, int frames, string pluginsFile, TextWriter log)
 {
     /// <summary>Distinct frames handed to zarr-python, which cycles through them (it cannot drive our camera).</summary>
     public const int SampleFrames = 16;
@@ -30,6 +31,14 @@ public sealed class BenchRunner(DeviceCatalog devices, string folder, int width,
     public BenchReport Run(IReadOnlyList<string>? only = null, CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(folder);
+
+        // Said first, not only in the report: a run takes minutes and its figures would be worthless.
+        var warnings = UnoptimizedBuildDetector.Warnings(plugins);
+        foreach (var warning in warnings)
+        {
+            log.WriteLine($"bench: warning: {warning}");
+        }
+
         var bytes = (long)width * height * 2 * frames;
         var rows = new List<BenchResult>();
         Step("plain write");
@@ -98,7 +107,7 @@ public sealed class BenchRunner(DeviceCatalog devices, string folder, int width,
             RatioToDiskBound = plainRate > 0 && r.CompressionRatio > 0 ? Math.Round(r.MegabytesPerSecond / (plainRate * Math.Max(1, r.CompressionRatio)), 3) : 0,
         }).ToArray();
         var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {TotalMemory()}";
-        return new BenchReport(machine, Path.GetFullPath(folder), width, height, frames, withRatios);
+        return new BenchReport(machine, Path.GetFullPath(folder), width, height, frames, withRatios) { Warnings = warnings };
     }
 
     private void Step(string name) => log.WriteLine($"bench: {name} ...");

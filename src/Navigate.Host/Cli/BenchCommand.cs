@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using Navigate.Host.Benchmarks;
 using Navigate.Host.Devices;
+using Navigate.Host.Plugins;
 using Spectre.Console;
 
 namespace Navigate.Host.Cli;
@@ -28,7 +29,7 @@ internal static class BenchCommand
             var h = parse.GetValue(height);
             var frames = (int)Math.Max(1, Math.Round(parse.GetValue(gigabytes) * (1L << 30) / ((long)w * h * 2)));
             var plugins = session.PluginsFile ?? throw new UsageException("bench: no plugins.json found; pass --plugins FILE.");
-            var runner = new BenchRunner(session.Get<DeviceCatalog>(), parse.GetValue(output)!, w, h, frames, plugins, console.Error);
+            var runner = new BenchRunner(session.Get<DeviceCatalog>(), session.Get<PluginCatalog>(), parse.GetValue(output)!, w, h, frames, plugins, console.Error);
             var selected = parse.GetValue(only);
             var report = runner.Run(selected is { Length: > 0 } ? selected : null);
             if (parse.GetValue(json))
@@ -60,6 +61,11 @@ internal static class BenchCommand
             }
 
             console.Ansi.Write(table);
+            if (report.Warnings.Count > 0)
+            {
+                // The details went to stderr when the run began; by the table, a reminder that these rows do not count.
+                console.Ansi.MarkupLine($"[yellow]warning:[/] {report.Warnings.Count} Debug build(s) measured (listed at the start): not a Release install's figures.");
+            }
             return ExitCodes.Success;
         });
         return command;

@@ -7,11 +7,13 @@ internal static class ZarrPython
 {
     public const string Python = "/usr/bin/python3";
 
+    /// <summary>Whether Debian's python3 can import zarr and numcodecs.</summary>
+    public static bool IsInstalled => File.Exists(Python) && Run("import zarr, numcodecs").Exit == 0;
+
     /// <summary>Skips (or, on CI with NAVIGATE_REQUIRE_READERS=1, fails) when zarr-python is not installed.</summary>
     public static void Require()
     {
-        var present = File.Exists(Python) && Run("import zarr, numcodecs").Exit == 0;
-        if (present)
+        if (IsInstalled)
         {
             return;
         }

@@ -631,10 +631,13 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         _pyramid = new PlanePyramid(_metadata.Width, _metadata.Height, _metadata.PixelType, _options.Levels);
         _planeBuffers = new ArraySegment<byte>[_options.Levels];
         _pool = new ChunkBufferPool();
-        // The buffer absorbs disk hiccups at camera rate; it must at least let every worker hold a row of level-0 chunks
-        // while the writer fills the next one.
+        // The buffer absorbs disk hiccups at camera rate. A row of level-0 chunks (one z-slab of the frame) completes at
+        // once, on its last frame, and is handed over whole while the assembler fills the next row in buffers of its own:
+        // room for two rows keeps the workers busy on one while the next is queued. A row of deep chunks already holds
+        // many chunks, work for every worker, so the room does not grow with the thread count (it did: 8 threads ×
+        // 2 rows of 8,256,256 chunks was 1 GiB).
         var rowBytes = (long)geometries[0].ChunkBytes * geometries[0].GridY * geometries[0].GridX;
-        var budget = Math.Max((long)_options.BufferMegabytes << 20, rowBytes * 2 * _options.Threads);
+        var budget = Math.Max((long)_options.BufferMegabytes << 20, rowBytes * 2);
         _queue = new ChunkWriteQueue(WriteChunk, _pool, _options.Threads, budget);
         _shards = sharded ? new ShardPacker(_pool, _queue.Stored) : null;
         _assembler = new ChunkAssembler(geometries, _pool, _queue, (p, k) => _arrays[p][k]);

@@ -60,11 +60,14 @@ public sealed class AcquisitionEngine
         var cpuAtStart = TimeSpan.Zero;
         try
         {
+            // The first position is opened before the camera starts: a data source writes its metadata and starts its
+            // writer threads there, which costs far more than the few frames' worth of slack a ring gives a paced camera.
+            var position = 0;
+            source.NewPosition(position, StageAt(metadata, metadata.IndexOf(0)));
             camera.StartSequence(pool, metadata.FrameCount);
             cpuAtStart = ProcessorTime();
             clock.Start();
             var lastReport = TimeSpan.Zero;
-            var position = -1;
             while (true)
             {
                 if (cancellationToken.IsCancellationRequested && !interrupted)

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Navigate.Data;
@@ -36,6 +37,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     private AcquisitionMetadata _planned;
     private OmeZarrOptions _options;
     private bool _frozen;
+    private bool _encodersWarm;
     private bool _closed;
     private long _counter;
     private int _currentPosition = -1;
@@ -299,6 +301,11 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             if (_arrays[position].Length == 0)
             {
                 _arrays[position] = CreateArrays(position);
+                if (!_encodersWarm)
+                {
+                    WarmUpEncoder(_arrays[position][0]);
+                    _encodersWarm = true;
+                }
             }
 
             WritePositionAttributes(position);
@@ -641,6 +648,38 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         _queue = new ChunkWriteQueue(WriteChunk, _pool, _options.Threads, budget);
         _shards = sharded ? new ShardPacker(_pool, _queue.Stored) : null;
         _assembler = new ChunkAssembler(geometries, _pool, _queue, (p, k) => _arrays[p][k]);
+    }
+
+    /// <summary>
+    /// Encodes one made-up chunk with the level-0 array's filters and compressor, on this thread, when the first
+    /// position opens (before a camera starts): their hot loops are compiled here instead of on the workers while the
+    /// first real chunks wait and the camera's ring fills. Every level shares the code, so one chunk warms them all.
+    /// </summary>
+    private static void WarmUpEncoder(OmeZarrArray array)
+    {
+        var zarr = array.Zarr;
+        var layout = zarr.PackableShard;
+        var length = layout?.InnerDecodedLength ?? zarr.ChunkByteLength;
+        var bound = layout?.InnerMaxEncodedLength ?? zarr.MaxEncodedChunkLength;
+        var chunk = ArrayPool<byte>.Shared.Rent(length);
+        var encoded = ArrayPool<byte>.Shared.Rent(bound);
+        try
+        {
+            // A ramp, not zeros: a v3 inner chunk of fill values is skipped without running the compressor.
+            for (var i = 0; i < length; i++)
+            {
+                chunk[i] = (byte)i;
+            }
+
+            _ = layout is not null
+                ? layout.EncodeInner(chunk.AsSpan(0, length), encoded, array.Path)
+                : zarr.EncodeChunk(chunk.AsSpan(0, length), encoded);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(chunk);
+            ArrayPool<byte>.Shared.Return(encoded);
+        }
     }
 
     private bool WriteChunk(ChunkJob job)

@@ -64,6 +64,10 @@ public sealed class AcquisitionEngine
             // writer threads there, which costs far more than the few frames' worth of slack a ring gives a paced camera.
             var position = 0;
             source.NewPosition(position, StageAt(metadata, metadata.IndexOf(0)));
+
+            // What the file system still owes (an overwritten dataset's deletion with its discards, earlier writes) is
+            // committed now, while no frame waits: left to the kernel it stalls the first second of the stream.
+            DiskSync.FlushAll();
             camera.StartSequence(pool, metadata.FrameCount);
             cpuAtStart = ProcessorTime();
             clock.Start();

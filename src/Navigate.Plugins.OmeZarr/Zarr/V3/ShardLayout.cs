@@ -165,6 +165,9 @@ internal sealed class ShardLayout
         }
     }
 
+    /// <summary>Bytes of one decoded inner chunk: the input of <see cref="EncodeInner"/>.</summary>
+    public int InnerDecodedLength => _inner.DecodedLength;
+
     /// <summary>An upper bound on one encoded inner chunk: the scratch size for <see cref="EncodeInner"/>.</summary>
     public int InnerMaxEncodedLength => _inner.MaxEncodedLength;
 

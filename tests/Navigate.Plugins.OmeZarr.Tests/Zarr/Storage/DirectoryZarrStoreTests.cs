@@ -67,6 +67,33 @@ public sealed class DirectoryZarrStoreTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(DirectoryZarrStore.UnbufferedThreshold)]               // whole blocks: written from where it is
+    [InlineData(DirectoryZarrStore.UnbufferedThreshold + 123)]         // whole blocks in place, the tail staged
+    [InlineData((3 << 20) + 4095)]                                     // a tail one byte short of a block
+    public void UnbufferedWritesOfAnAlignedValueStoreExactlyTheValue(int length)
+    {
+        var store = new DirectoryZarrStore(_temp.Root, unbufferedWrites: true);
+        var aligned = new AlignedBuffer();
+        var value = aligned.Get(length);
+        new Random(length).NextBytes(value);
+        var expected = value.ToArray();
+
+        store.Set("c/0/0", value);
+        store.Set("c/0/1", aligned.Get(length)); // the same buffer again: reused, not reallocated
+
+        Assert.Equal(expected, store.TryGetBytes("c/0/0"));
+        Assert.Equal(expected, store.TryGetBytes("c/0/1"));
+        Assert.Equal(length, new FileInfo(Path.Combine(_temp.Root, "c", "0", "0")).Length);
+        unsafe
+        {
+            fixed (byte* start = aligned.Get(length))
+            {
+                Assert.Equal(0u, (nuint)start % UnbufferedFileWriter.Alignment);
+            }
+        }
+    }
+
     [Fact]
     public void UnbufferedWritesOnTmpfsStoreExactlyTheValue()
     {

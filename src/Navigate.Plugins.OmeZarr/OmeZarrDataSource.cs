@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Navigate.Data;
@@ -38,6 +37,9 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     private OmeZarrOptions _options;
     private bool _frozen;
     private bool _encodersWarm;
+
+    /// <summary>The largest chunk <see cref="WarmUpEncoder"/> encodes (16 MiB: 4 planes of 2048 × 2048 uint16).</summary>
+    private const int WarmUpLimitBytes = 16 << 20;
     private bool _closed;
     private long _counter;
     private int _currentPosition = -1;
@@ -660,26 +662,23 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         var zarr = array.Zarr;
         var layout = zarr.PackableShard;
         var length = layout?.InnerDecodedLength ?? zarr.ChunkByteLength;
-        var bound = layout?.InnerMaxEncodedLength ?? zarr.MaxEncodedChunkLength;
-        var chunk = ArrayPool<byte>.Shared.Rent(length);
-        var encoded = ArrayPool<byte>.Shared.Rent(bound);
-        try
+        if (length > WarmUpLimitBytes)
         {
-            // A ramp, not zeros: a v3 inner chunk of fill values is skipped without running the compressor.
-            for (var i = 0; i < length; i++)
-            {
-                chunk[i] = (byte)i;
-            }
+            return; // a huge chunk would cost more time and memory than the compile it saves
+        }
 
-            _ = layout is not null
-                ? layout.EncodeInner(chunk.AsSpan(0, length), encoded, array.Path)
-                : zarr.EncodeChunk(chunk.AsSpan(0, length), encoded);
-        }
-        finally
+        // Plain arrays, garbage afterwards: a pool would keep them for the life of the process, and the workers
+        // encode into buffers of their own.
+        var chunk = GC.AllocateUninitializedArray<byte>(length);
+        var encoded = GC.AllocateUninitializedArray<byte>(layout?.InnerMaxEncodedLength ?? zarr.MaxEncodedChunkLength);
+
+        // A ramp, not zeros: a v3 inner chunk of fill values is skipped without running the compressor.
+        for (var i = 0; i < length; i++)
         {
-            ArrayPool<byte>.Shared.Return(chunk);
-            ArrayPool<byte>.Shared.Return(encoded);
+            chunk[i] = (byte)i;
         }
+
+        _ = layout is not null ? layout.EncodeInner(chunk, encoded, array.Path) : zarr.EncodeChunk(chunk, encoded);
     }
 
     private bool WriteChunk(ChunkJob job)

@@ -19,8 +19,10 @@ internal sealed class NavigateLab : IDisposable
     /// The plugin's <c>ring_frames</c>. The default 64 holds every frame of the short runs, so the plugin snaps them
     /// (nothing can be overwritten however busy the machine); longer runs are free-running sequences.
     /// </param>
-    public NavigateLab(string? library, int ringFrames = 64)
+    /// <param name="cameras">DCAMSIM_CAMERAS: the simulated cameras, <see cref="Cameras"/> unless a test needs others.</param>
+    public NavigateLab(string? library, int ringFrames = 64, string cameras = Cameras)
     {
+        SimulatedCameras = cameras;
         Folder = Directory.CreateTempSubdirectory("hamamatsu-e2e-").FullName;
         LogFile = Path.Combine(Folder, "dcamsim.log");
         var plugins = new List<object>
@@ -35,6 +37,8 @@ internal sealed class NavigateLab : IDisposable
 
     public string Folder { get; }
 
+    public string SimulatedCameras { get; }
+
     public string PluginsFile { get; }
 
     /// <summary>DCAMSIM_LOG: every DCAM call the child process made and its result.</summary>
@@ -42,7 +46,7 @@ internal sealed class NavigateLab : IDisposable
 
     public string Combine(string name) => Path.Combine(Folder, name);
 
-    public NavigateProcess Start(params string[] args) => NavigateProcess.Start(PluginsFile, LogFile, args);
+    public NavigateProcess Start(params string[] args) => NavigateProcess.Start(PluginsFile, LogFile, args, SimulatedCameras);
 
     public async Task<(int Exit, string Stdout, string Stderr)> RunAsync(params string[] args)
     {
@@ -117,7 +121,7 @@ internal sealed class NavigateProcess : IDisposable
         }
     }
 
-    public static NavigateProcess Start(string pluginsFile, string logFile, string[] args)
+    public static NavigateProcess Start(string pluginsFile, string logFile, string[] args, string cameras)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "navigate.dll"));
@@ -128,7 +132,7 @@ internal sealed class NavigateProcess : IDisposable
 
         start.ArgumentList.Add("--plugins");
         start.ArgumentList.Add(pluginsFile);
-        start.Environment["DCAMSIM_CAMERAS"] = NavigateLab.Cameras;
+        start.Environment["DCAMSIM_CAMERAS"] = cameras;
         start.Environment["DCAMSIM_LOG"] = logFile;
         return new NavigateProcess(Process.Start(start)!);
     }

@@ -28,6 +28,9 @@ namespace Navigate.Plugins.OmeZarr;
 /// </remarks>
 public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
 {
+    /// <summary>The largest chunk <see cref="WarmUpEncoder"/> encodes (16 MiB: 4 planes of 2048 × 2048 uint16).</summary>
+    private const int WarmUpLimitBytes = 16 << 20;
+
     private readonly OmeZarrStore _store;
     private readonly object _gate = new();
 
@@ -37,9 +40,6 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
     private OmeZarrOptions _options;
     private bool _frozen;
     private bool _encodersWarm;
-
-    /// <summary>The largest chunk <see cref="WarmUpEncoder"/> encodes (16 MiB: 4 planes of 2048 × 2048 uint16).</summary>
-    private const int WarmUpLimitBytes = 16 << 20;
     private bool _closed;
     private long _counter;
     private int _currentPosition = -1;

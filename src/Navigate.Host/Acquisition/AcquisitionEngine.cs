@@ -65,9 +65,9 @@ public sealed class AcquisitionEngine
             var position = 0;
             source.NewPosition(position, StageAt(metadata, metadata.IndexOf(0)));
 
-            // What the file system still owes (an overwritten dataset's deletion with its discards, earlier writes) is
-            // committed now, while no frame waits: left to the kernel it stalls the first second of the stream.
-            DiskSync.FlushAll();
+            // What the output's file system still owes (an overwritten dataset's deletion with its discards, earlier
+            // writes) is committed now, while no frame waits: left to the kernel it stalls the first second of the stream.
+            DiskSync.FlushFileSystemOf(request.OutputPath);
             camera.StartSequence(pool, metadata.FrameCount);
             cpuAtStart = ProcessorTime();
             clock.Start();

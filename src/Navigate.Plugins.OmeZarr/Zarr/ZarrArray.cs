@@ -349,7 +349,6 @@ public sealed class ZarrArray
         Store.Set(key, encoded[..n]);
     }
 
-
     /// <summary>
     /// Reads one whole chunk (full chunk size, C order, little endian) into <paramref name="destination"/>. Returns
     /// false, with <paramref name="destination"/> set to the fill value, if the chunk is not stored.

@@ -647,7 +647,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         // 2 rows of 8,256,256 chunks was 1 GiB).
         var rowBytes = (long)geometries[0].ChunkBytes * geometries[0].GridY * geometries[0].GridX;
         var budget = Math.Max((long)_options.BufferMegabytes << 20, rowBytes * 2);
-        _queue = new ChunkWriteQueue(WriteChunk, _pool, _options.Threads, budget);
+        _queue = new ChunkWriteQueue(new ChunkSink(this), _pool, _options.Threads, _options.WriteThreads, budget);
         _shards = sharded ? new ShardPacker(_pool, _queue.Stored) : null;
         _assembler = new ChunkAssembler(geometries, _pool, _queue, (p, k) => _arrays[p][k]);
     }
@@ -681,20 +681,44 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
         _ = layout is not null ? layout.EncodeInner(chunk, encoded, array.Path) : zarr.EncodeChunk(chunk, encoded);
     }
 
-    private bool WriteChunk(ChunkJob job)
+    /// <summary>Compresses chunks into the queue's aligned buffers and stores them in the dataset's arrays.</summary>
+    private sealed class ChunkSink(OmeZarrDataSource owner) : IChunkSink
     {
-        var array = (OmeZarrArray)job.Target;
-        if (_shards is not null)
+        public EncodedChunk Encode(in ChunkJob job, EncodedBufferPool buffers)
         {
-            // The job is an inner chunk; the arrays this writer creates on v3 are always exactly sharding_indexed.
-            var layout = array.Zarr.PackableShard
-                ?? throw new InvalidOperationException($"Array '{array.Path}' is not sharded with sharding_indexed alone; its shards cannot be packed.");
-            _shards.Add(array, layout, job);
-            return false; // durable once its shard is stored: the packer retires it then
+            var array = (OmeZarrArray)job.Target;
+            if (owner._shards is { } shards)
+            {
+                // The job is an inner chunk; the arrays this writer creates on v3 are always exactly sharding_indexed.
+                var layout = array.Zarr.PackableShard
+                    ?? throw new InvalidOperationException($"Array '{array.Path}' is not sharded with sharding_indexed alone; its shards cannot be packed.");
+                // Durable once its shard is stored, which retires it; the shard it completes is stored on a write thread.
+                return shards.Pack(array, layout, job) is { } complete ? EncodedChunk.Packed(complete) : EncodedChunk.Deferred;
+            }
+
+            var zarr = array.Zarr;
+            if (zarr.StoresChunksAsIs)
+            {
+                return EncodedChunk.AsIs(job.Length);
+            }
+
+            // Aligned, so an O_DIRECT store writes the encoding from where the compressor left it.
+            var buffer = buffers.Rent(zarr.MaxEncodedChunkLength);
+            var length = zarr.EncodeChunk(job.Buffer.AsSpan(0, job.Length), buffer.Get(zarr.MaxEncodedChunkLength));
+            return EncodedChunk.Encoded(buffer, length);
         }
 
-        array.WriteChunk(job.Index, job.Buffer.AsSpan(0, job.Length));
-        return true;
+        public void Store(in ChunkJob job, in EncodedChunk encoded)
+        {
+            if (encoded.State is ShardPacker.PendingShard shard)
+            {
+                owner._shards!.Store(shard);
+                return;
+            }
+
+            var bytes = encoded.Kind == EncodedChunkKind.AsIs ? job.Buffer.AsSpan(0, job.Length) : encoded.Buffer!.Get(encoded.Length);
+            ((OmeZarrArray)job.Target).WriteEncodedChunk(job.Index, bytes);
+        }
     }
 
     private OmeZarrArray[] CreateArrays(int position)

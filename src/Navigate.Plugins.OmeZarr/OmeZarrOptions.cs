@@ -44,14 +44,14 @@ public enum OmeZarrLayout
 /// <summary>
 /// The format settings of an OME-Zarr dataset, parsed from <see cref="DataSourceOptions.Settings"/>:
 /// <c>compression</c> (none | lz4 | zstd | gzip), <c>clevel</c> (0–9), <c>chunks</c> (<c>"Z,Y,X"</c>), <c>levels</c>,
-/// <c>layout</c> (navigate | bioformats2raw | hcs), <c>threads</c> (compression threads), <c>buffer_mb</c> (the most
+/// <c>layout</c> (navigate | bioformats2raw | hcs), <c>threads</c> (compression threads), <c>write_threads</c> (threads storing compressed chunks), <c>buffer_mb</c> (the most
 /// memory that chunks waiting for compression and disk may hold), <c>zarr_version</c> (2 | 3) and <c>shard</c>
 /// (<c>"Z,Y,X"</c>, Zarr v3: the shard size, a multiple of <c>chunks</c>).
 /// </summary>
 public sealed record OmeZarrOptions
 {
     /// <summary>The setting names this format knows.</summary>
-    public static IReadOnlyList<string> SettingNames { get; } = ["compression", "clevel", "chunks", "levels", "layout", "threads", "buffer_mb", "zarr_version", "shard"];
+    public static IReadOnlyList<string> SettingNames { get; } = ["compression", "clevel", "chunks", "levels", "layout", "threads", "write_threads", "buffer_mb", "zarr_version", "shard"];
 
     /// <summary>navigate's Zarr v3 inner chunk along (z, y, x): (8, 256, 256).</summary>
     public static ChunkShape DefaultV3Chunks { get; } = new(8, 256, 256);
@@ -77,17 +77,22 @@ public sealed record OmeZarrOptions
     /// <summary>On-disk layout. Default <see cref="OmeZarrLayout.Navigate"/>.</summary>
     public OmeZarrLayout Layout { get; init; } = OmeZarrLayout.Navigate;
 
-    /// <summary>
-    /// Threads compressing and writing chunks; default <see cref="DefaultThreads"/> (the processor count + 2).
-    /// </summary>
-    /// <remarks>
-    /// A worker both compresses and writes, and a direct write blocks it on the disk: two workers more than cores keep
-    /// every core compressing while two writes are in flight (+10 % MB/s on 2 cores with blosc-lz4, for ~20 MB).
-    /// </remarks>
+    /// <summary>Threads compressing chunks; default <see cref="DefaultThreads"/> (the processor count).</summary>
     public int Threads { get; init; } = DefaultThreads;
 
-    /// <summary>The default of <see cref="Threads"/>: <see cref="Environment.ProcessorCount"/> + 2.</summary>
-    public static int DefaultThreads => Environment.ProcessorCount + 2;
+    /// <summary>The default of <see cref="Threads"/>: <see cref="Environment.ProcessorCount"/>.</summary>
+    public static int DefaultThreads => Environment.ProcessorCount;
+
+    /// <summary>Threads storing compressed chunks; default <see cref="DefaultWriteThreads"/>.</summary>
+    /// <remarks>
+    /// A direct write blocks its thread until the device has the bytes, so writes have threads of their own and the
+    /// compression threads never wait for the disk. Several writes in flight keep a device with deep queues (NVMe, a
+    /// VM's virtual disk) busy; the threads sleep while they wait, so they cost no core.
+    /// </remarks>
+    public int WriteThreads { get; init; } = DefaultWriteThreads;
+
+    /// <summary>The default of <see cref="WriteThreads"/>: 4.</summary>
+    public const int DefaultWriteThreads = 4;
 
     /// <summary>
     /// MiB of complete chunks that may wait for (or be in) compression and the disk; <see cref="OmeZarrDataSource.Write(ReadOnlySpan{byte}, Navigate.Devices.StagePosition?)"/>
@@ -157,6 +162,7 @@ public sealed record OmeZarrOptions
                 "levels" => result with { Levels = ParseInt(name, value, 1, OmeZarrConstants.MaxLevels) },
                 "layout" => result with { Layout = ParseLayout(name, value) },
                 "threads" => result with { Threads = ParseInt(name, value, 1, 256) },
+                "write_threads" => result with { WriteThreads = ParseInt(name, value, 1, 256) },
                 "buffer_mb" => result with { BufferMegabytes = ParseInt(name, value, 16, 1 << 20) },
                 "zarr_version" => result with { ZarrVersion = ParseZarrVersion(name, value) },
                 "shard" => result with { Shard = ParseChunks(name, value) },
@@ -201,6 +207,7 @@ public sealed record OmeZarrOptions
             ["layout"] = LayoutName(Layout),
             ["zarr_version"] = ZarrVersion.ToString(CultureInfo.InvariantCulture),
             ["threads"] = Threads.ToString(CultureInfo.InvariantCulture),
+            ["write_threads"] = WriteThreads.ToString(CultureInfo.InvariantCulture),
             ["buffer_mb"] = BufferMegabytes.ToString(CultureInfo.InvariantCulture),
         };
         if (CompressionLevel is { } level)

@@ -16,14 +16,15 @@ public sealed class OmeZarrOptionsTests
         Assert.Null(options.Chunks);
         Assert.Equal(4, options.Levels);
         Assert.Equal(OmeZarrLayout.Navigate, options.Layout);
-        Assert.Equal(Environment.ProcessorCount + 2, options.Threads);
+        Assert.Equal(Environment.ProcessorCount, options.Threads);
+        Assert.Equal(4, options.WriteThreads);
         Assert.Equal(64, options.BufferMegabytes);
     }
 
     [Fact]
     public void Every_setting_is_parsed()
     {
-        var options = Parse(("compression", "zstd"), ("clevel", "7"), ("chunks", "4, 256,512"), ("levels", "2"), ("layout", "bioformats2raw"), ("threads", "3"), ("buffer_mb", "128"));
+        var options = Parse(("compression", "zstd"), ("clevel", "7"), ("chunks", "4, 256,512"), ("levels", "2"), ("layout", "bioformats2raw"), ("threads", "3"), ("write_threads", "6"), ("buffer_mb", "128"));
         Assert.Equal(new OmeZarrOptions
         {
             Compression = OmeZarrCompression.Zstd,
@@ -32,6 +33,7 @@ public sealed class OmeZarrOptionsTests
             Levels = 2,
             Layout = OmeZarrLayout.Bioformats2Raw,
             Threads = 3,
+            WriteThreads = 6,
             BufferMegabytes = 128,
         }, options);
         Assert.Equal(options, OmeZarrOptions.Parse(options.ToSettings()));
@@ -47,7 +49,7 @@ public sealed class OmeZarrOptionsTests
         Assert.Equal(expected, Parse(("compression", value)).Compression);
 
     [Theory]
-    [InlineData("colour", "blue", "Unknown ome-zarr setting 'colour'; expected one of compression, clevel, chunks, levels, layout, threads, buffer_mb, zarr_version, shard.")]
+    [InlineData("colour", "blue", "Unknown ome-zarr setting 'colour'; expected one of compression, clevel, chunks, levels, layout, threads, write_threads, buffer_mb, zarr_version, shard.")]
     [InlineData("compression", "brotli", "ome-zarr setting 'compression' is 'brotli'; expected none, lz4, zstd or gzip.")]
     [InlineData("clevel", "10", "ome-zarr setting 'clevel' is '10'; expected a whole number from 0 to 9.")]
     [InlineData("levels", "0", "ome-zarr setting 'levels' is '0'; expected a whole number from 1 to 16.")]
@@ -56,6 +58,7 @@ public sealed class OmeZarrOptionsTests
     [InlineData("chunks", "1,0,512", "ome-zarr setting 'chunks' is '1,0,512'; its Y size '0' is not a whole number of at least 1")]
     [InlineData("buffer_mb", "8", "ome-zarr setting 'buffer_mb' is '8'; expected a whole number from 16 to 1048576.")]
     [InlineData("threads", "many", "ome-zarr setting 'threads' is 'many'; expected a whole number from 1 to 256.")]
+    [InlineData("write_threads", "0", "ome-zarr setting 'write_threads' is '0'; expected a whole number from 1 to 256.")]
     public void Bad_settings_are_named_in_the_error(string key, string value, string message)
     {
         var e = Assert.Throws<OmeZarrOptionsException>(() => Parse((key, value)));

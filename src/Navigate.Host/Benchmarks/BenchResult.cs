@@ -26,6 +26,12 @@ public sealed record BenchResult(string Name, long Bytes, double Seconds, double
 
     /// <summary>This row's speed ÷ its disk-bound limit (plain write speed × compression ratio, capped by nothing).</summary>
     public double RatioToDiskBound { get; init; }
+
+    /// <summary>
+    /// The writing process's processor time ÷ (the row's time × the processor count): 1 when every core was busy, which
+    /// is the limit instead of the disk when compressing is slower than the disk's bound.
+    /// </summary>
+    public double CoresBusy { get; init; }
 }
 
 /// <summary>Everything <c>navigate bench</c> measured, with the machine it ran on.</summary>

@@ -105,6 +105,7 @@ public sealed class BenchRunner(DeviceCatalog devices, PluginCatalog plugins, st
         {
             RatioToPlainWrite = plainRate > 0 ? Math.Round(r.MegabytesPerSecond / plainRate, 3) : 0,
             RatioToDiskBound = plainRate > 0 && r.CompressionRatio > 0 ? Math.Round(r.MegabytesPerSecond / (plainRate * Math.Max(1, r.CompressionRatio)), 3) : 0,
+            CoresBusy = r.Seconds > 0 ? Math.Round(r.CpuSeconds / r.Seconds / Environment.ProcessorCount, 3) : 0,
         }).ToArray();
         var machine = $"{Environment.ProcessorCount} cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}, {TotalMemory()}";
         return new BenchReport(machine, Path.GetFullPath(folder), width, height, frames, withRatios) { Warnings = warnings };

@@ -39,12 +39,12 @@ internal static class BenchCommand
             }
 
             console.Ansi.MarkupLine(Markup.Escape($"{report.Machine}; {report.Frames} frames of {report.FrameWidth}×{report.FrameHeight} uint16 per row, in {report.Folder}"));
-            var table = new Table().AddColumns("Writer", "MB/s", "× plain", "× disk bound", "CPU s/GB", "Peak RSS MB", "Ratio", "Files", "Dropped");
+            var table = new Table().AddColumns("Writer", "MB/s", "× plain", "× disk bound", "Cores busy", "CPU s/GB", "Peak RSS MB", "Ratio", "Files", "Dropped");
             foreach (var r in report.Rows)
             {
                 if (r.Error is not null)
                 {
-                    table.AddRow(Markup.Escape(r.Name), "-", "-", "-", "-", "-", "-", "-", Markup.Escape(r.Error));
+                    table.AddRow(Markup.Escape(r.Name), "-", "-", "-", "-", "-", "-", "-", "-", Markup.Escape(r.Error));
                     continue;
                 }
 
@@ -53,6 +53,7 @@ internal static class BenchCommand
                     F(r.MegabytesPerSecond, "F0"),
                     F(r.RatioToPlainWrite, "F2"),
                     F(r.RatioToDiskBound, "F2"),
+                    F(r.CoresBusy, "F2"),
                     F(r.CpuSecondsPerGigabyte, "F2"),
                     F(r.PeakMemoryBytes / 1e6, "F0"),
                     F(r.CompressionRatio, "F2"),

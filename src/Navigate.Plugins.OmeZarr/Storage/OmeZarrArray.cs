@@ -129,6 +129,13 @@ internal sealed class OmeZarrArray
         _array.WriteChunk(at, chunk);
     }
 
+    /// <summary>Stores one chunk's encoding (from <see cref="ZarrArray.EncodeChunk"/>, or the chunk itself when the array stores chunks as they are).</summary>
+    public void WriteEncodedChunk(ChunkIndex index, ReadOnlySpan<byte> encoded)
+    {
+        Span<long> at = [index.T, index.C, index.Z, index.Y, index.X];
+        _array.WriteEncodedChunk(at, encoded);
+    }
+
     /// <summary>Reads the (z, y, x) block of one timepoint and channel into <paramref name="destination"/>.</summary>
     public void ReadBlock(int t, int c, int z0, int zn, int y0, int yn, int x0, int xn, Span<byte> destination)
     {

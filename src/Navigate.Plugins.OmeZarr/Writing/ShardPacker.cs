@@ -49,6 +49,18 @@ internal sealed class ShardPacker : IDisposable
     /// </summary>
     public void Add(OmeZarrArray array, ShardLayout layout, in ChunkJob job)
     {
+        if (Pack(array, layout, job) is { } complete)
+        {
+            Store(complete);
+        }
+    }
+
+    /// <summary>
+    /// Adds one inner chunk like <see cref="Add"/>, but returns the shard it completed (or null) instead of storing it:
+    /// the caller stores it with <see cref="Store"/>, on a thread that may wait for the disk.
+    /// </summary>
+    public PendingShard? Pack(OmeZarrArray array, ShardLayout layout, in ChunkJob job)
+    {
         var local = Locate(layout, job.Index, out var shardIndex);
         var encodedLength = -1;
         byte[]? scratch = null;
@@ -85,15 +97,17 @@ internal sealed class ShardPacker : IDisposable
             complete = shard.Received == shard.Expected;
         }
 
-        if (complete)
+        if (!complete)
         {
-            lock (_gate)
-            {
-                _open.Remove((array, shardIndex));
-            }
-
-            Store(shard);
+            return null;
         }
+
+        lock (_gate)
+        {
+            _open.Remove((array, shardIndex));
+        }
+
+        return shard;
     }
 
     /// <summary>
@@ -157,7 +171,11 @@ internal sealed class ShardPacker : IDisposable
         return shard;
     }
 
-    private void Store(PendingShard shard)
+    /// <summary>
+    /// Writes the shard's index and stores it (temporary file + rename), then retires its inner chunks' sequences and
+    /// gives its buffer back.
+    /// </summary>
+    public void Store(PendingShard shard)
     {
         try
         {
@@ -201,7 +219,8 @@ internal sealed class ShardPacker : IDisposable
         return (local * grid[4]) + (inner.X % grid[4]);
     }
 
-    private sealed class PendingShard
+    /// <summary>A shard being packed: its buffer, index and the queue sequences of the inner chunks in it.</summary>
+    internal sealed class PendingShard
     {
         public required OmeZarrArray Array;
         public required ShardLayout Layout;

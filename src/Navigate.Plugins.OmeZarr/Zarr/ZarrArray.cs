@@ -314,6 +314,14 @@ public sealed class ZarrArray
         }
     }
 
+    /// <summary>
+    /// True when a whole chunk's encoding is its decoded bytes (no filter, codec or byte-order change): it is stored
+    /// without being copied. A v3 array has no Compressor (its codecs do that work), so only its chain can say.
+    /// </summary>
+    public bool StoresChunksAsIs => _chain is null
+        ? !_needsLayoutConversion && _filters.Length == 0 && Metadata.Compressor is null
+        : _chain.IsIdentity;
+
     /// <summary>Stores already encoded chunk bytes (from <see cref="EncodeChunk"/>) under the chunk's key, atomically.</summary>
     /// <param name="chunkIndex">The chunk's index along each dimension.</param>
     /// <param name="encoded">The encoded bytes.</param>
@@ -326,13 +334,9 @@ public sealed class ZarrArray
     public void WriteChunk(ReadOnlySpan<long> chunkIndex, ReadOnlySpan<byte> chunk)
     {
         string key = GetChunkKey(chunkIndex);
-        bool storedAsIs = _chain is null
-            ? !_needsLayoutConversion && _filters.Length == 0 && Metadata.Compressor is null
-            : _chain.IsIdentity;
-        if (storedAsIs)
+        if (StoresChunksAsIs)
         {
-            // Uncompressed: the chunk's bytes are its encoding; a copy would only cost memory bandwidth. A v3 array has
-            // no Compressor (its codecs do that work), so only its chain can say whether this holds.
+            // Uncompressed: the chunk's bytes are its encoding; a copy would only cost memory bandwidth.
             if (chunk.Length != _chunkBytes)
             {
                 throw new ArgumentException($"A chunk of this array is {_chunkBytes} bytes; got {chunk.Length}.", nameof(chunk));

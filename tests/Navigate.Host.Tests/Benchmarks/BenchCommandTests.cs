@@ -46,6 +46,8 @@ public sealed class BenchCommandTests : IDisposable
             Assert.Equal(0, row.GetProperty("framesDropped").GetInt64());
             var expected = Math.Round(row.GetProperty("megabytesPerSecond").GetDouble() / plainRate, 3);
             Assert.Equal(expected, row.GetProperty("ratioToPlainWrite").GetDouble(), 3);
+            var busy = Math.Round(row.GetProperty("cpuSeconds").GetDouble() / row.GetProperty("seconds").GetDouble() / Environment.ProcessorCount, 3);
+            Assert.Equal(busy, row.GetProperty("coresBusy").GetDouble(), 3);
         }
 
         // Uncompressed: what is on disk is the frames plus a little metadata; the pyramid adds about a third.

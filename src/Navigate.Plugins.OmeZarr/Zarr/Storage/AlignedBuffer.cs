@@ -12,6 +12,9 @@ internal sealed class AlignedBuffer
     private byte[] _array = [];
     private int _start;
 
+    /// <summary>The largest length asked for so far: the window <see cref="Get"/> returns without reallocating.</summary>
+    public int Capacity { get; private set; }
+
     /// <summary>A window of exactly <paramref name="length"/> bytes (contents undefined), valid until the next call.</summary>
     public Span<byte> Get(int length)
     {
@@ -21,6 +24,7 @@ internal sealed class AlignedBuffer
             _array = GC.AllocateUninitializedArray<byte>(length + UnbufferedFileWriter.Alignment, pinned: true);
             var address = (nuint)Marshal.UnsafeAddrOfPinnedArrayElement(_array, 0);
             _start = (int)((UnbufferedFileWriter.Alignment - (address % UnbufferedFileWriter.Alignment)) % UnbufferedFileWriter.Alignment);
+            Capacity = length;
         }
 
         return _array.AsSpan(_start, length);

@@ -17,7 +17,8 @@ namespace Navigate.Plugins.OmeZarr;
 /// </summary>
 /// <remarks>
 /// <para>Writing: <see cref="Write(ReadOnlySpan{byte}, StagePosition?)"/> copies the frame (and its pyramid planes) into chunk buffers; complete chunks are
-/// compressed and stored by <see cref="OmeZarrOptions.Threads"/> worker threads through a queue bounded in bytes, and
+/// compressed by <see cref="OmeZarrOptions.Threads"/> threads and stored by <see cref="OmeZarrOptions.WriteThreads"/>
+/// others (so compression never waits for the disk), through a queue bounded in bytes, and
 /// <see cref="Write(ReadOnlySpan{byte}, StagePosition?)"/> blocks while it is full. The root group, every array's <c>.zarray</c> and the attributes are
 /// written before the first chunk of their array and every chunk file is replaced atomically, so a killed process
 /// leaves a dataset any Zarr reader opens; the number of frames stored is rewritten into the attributes every few

@@ -363,7 +363,9 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
             }
             else
             {
-                for (var k = 1; k < _options.Levels; k++)
+                // Level 0 too, when a chunk holds the whole plane: the pyramid copies the frame into it as it reads it,
+                // and the assembler sees the plane already in place.
+                for (var k = 0; k < _options.Levels; k++)
                 {
                     _planeBuffers![k] = _assembler!.PlaneBuffer(k, index.P, index.T, index.C, index.Z, _counter);
                 }
@@ -371,7 +373,7 @@ public sealed class OmeZarrDataSource : IDataSource, IRecordsDroppedFrames
                 _pyramid!.Build(frame, _planeBuffers);
                 for (var k = 0; k < _options.Levels; k++)
                 {
-                    var plane = k == 0 ? frame : _pyramid.Level(k);
+                    var plane = k > 0 ? _pyramid.Level(k) : _planeBuffers![0].Count > 0 ? _planeBuffers[0] : frame;
                     _assembler!.Add(k, index.P, index.T, index.C, index.Z, _counter, plane);
                 }
             }

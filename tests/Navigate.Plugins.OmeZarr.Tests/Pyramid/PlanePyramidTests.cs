@@ -123,6 +123,35 @@ public sealed class PlanePyramidTests
         Assert.Equal(reference.Level(1).ToArray(), pyramid.Level(1).ToArray());
     }
 
+    [Theory]
+    [InlineData(67, 45, 4)] // odd height: the last row has no partner
+    [InlineData(64, 32, 3)]
+    [InlineData(9, 7, 1)]   // one level: no pyramid, only the copy
+    public void A_level_0_destination_receives_the_frame_as_it_is(int width, int height, int levels)
+    {
+        var random = new Random(width + height);
+        var pixels = Random<ushort>(width * height, () => (ushort)random.Next(65536));
+        var frame = MemoryMarshal.AsBytes(pixels.AsSpan());
+        var reference = new PlanePyramid(width, height, PixelType.UInt16, levels);
+        reference.Build(frame);
+
+        // Inside a larger buffer, as a plane of a deeper chunk is.
+        var zero = new byte[frame.Length + 24];
+        Array.Fill(zero, (byte)0xEE);
+        var destinations = new ArraySegment<byte>[levels];
+        destinations[0] = new ArraySegment<byte>(zero, 12, frame.Length);
+        var pyramid = new PlanePyramid(width, height, PixelType.UInt16, levels);
+        pyramid.Build(frame, destinations);
+
+        Assert.Equal(frame.ToArray(), zero.AsSpan(12, frame.Length).ToArray());
+        Assert.Equal(-1, zero.AsSpan(0, 12).IndexOfAnyExcept((byte)0xEE));
+        Assert.Equal(-1, zero.AsSpan(12 + frame.Length).IndexOfAnyExcept((byte)0xEE));
+        for (var k = 1; k < levels; k++)
+        {
+            Assert.Equal(reference.Level(k).ToArray(), pyramid.Level(k).ToArray());
+        }
+    }
+
     [Fact]
     public void Destinations_of_the_wrong_size_or_count_are_refused()
     {
@@ -130,6 +159,8 @@ public sealed class PlanePyramidTests
         var frame = new byte[64];
         var e = Assert.Throws<ArgumentException>(() => pyramid.Build(frame, [default, new byte[15], default]));
         Assert.Contains("Level 1 of a 8×4 UInt16 frame has 16 bytes; its destination has 15.", e.Message, StringComparison.Ordinal);
+        e = Assert.Throws<ArgumentException>(() => pyramid.Build(frame, [new byte[63], default, default]));
+        Assert.Contains("Level 0 of a 8×4 UInt16 frame has 64 bytes; its destination has 63.", e.Message, StringComparison.Ordinal);
         e = Assert.Throws<ArgumentException>(() => pyramid.Build(frame, [default, new byte[16]]));
         Assert.Contains("Destinations are one per level (3) or none; got 2.", e.Message, StringComparison.Ordinal);
     }

@@ -45,7 +45,7 @@ public enum OmeZarrLayout
 /// The format settings of an OME-Zarr dataset, parsed from <see cref="DataSourceOptions.Settings"/>:
 /// <c>compression</c> (none | lz4 | zstd | gzip), <c>clevel</c> (0–9), <c>chunks</c> (<c>"Z,Y,X"</c>), <c>levels</c>,
 /// <c>layout</c> (navigate | bioformats2raw | hcs), <c>threads</c> (compression threads), <c>write_threads</c> (threads storing compressed chunks), <c>buffer_mb</c> (the most
-/// memory that chunks waiting for compression and disk may hold), <c>zarr_version</c> (2 | 3) and <c>shard</c>
+/// memory that chunks waiting for compression may hold), <c>zarr_version</c> (2 | 3) and <c>shard</c>
 /// (<c>"Z,Y,X"</c>, Zarr v3: the shard size, a multiple of <c>chunks</c>).
 /// </summary>
 public sealed record OmeZarrOptions
@@ -95,8 +95,10 @@ public sealed record OmeZarrOptions
     public const int DefaultWriteThreads = 4;
 
     /// <summary>
-    /// MiB of complete chunks that may wait for (or be in) compression and the disk; <see cref="OmeZarrDataSource.Write(ReadOnlySpan{byte}, Navigate.Devices.StagePosition?)"/>
-    /// blocks while they would exceed it. Default 64 (at least two rows of level-0 chunks per thread are always allowed).
+    /// MiB of complete chunks that may wait for (or be in) compression, and, stored as they are, for the disk;
+    /// <see cref="OmeZarrDataSource.Write(ReadOnlySpan{byte}, Navigate.Devices.StagePosition?)"/> blocks while they
+    /// would exceed it. Compressed chunks do not count: at most one per write thread waits for the disk. Default 64 (at
+    /// least two rows of level-0 chunks are always allowed).
     /// </summary>
     public int BufferMegabytes { get; init; } = 64;
 

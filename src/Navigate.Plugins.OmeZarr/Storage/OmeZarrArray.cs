@@ -122,14 +122,10 @@ internal sealed class OmeZarrArray
     /// <summary>The chunk size along t, c, z, y or x; 1 for an axis the image lacks.</summary>
     public int ChunkOf(int axis) => Dimension(axis) is var d && d >= 0 ? _array.Chunks[d] : 1;
 
-    /// <summary>Encodes and stores one chunk of a (t, c, z, y, x) array; thread-safe for distinct chunks.</summary>
-    public void WriteChunk(ChunkIndex index, ReadOnlySpan<byte> chunk)
-    {
-        Span<long> at = [index.T, index.C, index.Z, index.Y, index.X];
-        _array.WriteChunk(at, chunk);
-    }
-
-    /// <summary>Stores one chunk's encoding (from <see cref="ZarrArray.EncodeChunk"/>, or the chunk itself when the array stores chunks as they are).</summary>
+    /// <summary>
+    /// Stores one chunk's encoding (from <see cref="ZarrArray.EncodeChunk"/>, or the chunk itself when the array stores
+    /// chunks as they are) of a (t, c, z, y, x) array; thread-safe for distinct chunks.
+    /// </summary>
     public void WriteEncodedChunk(ChunkIndex index, ReadOnlySpan<byte> encoded)
     {
         Span<long> at = [index.T, index.C, index.Z, index.Y, index.X];

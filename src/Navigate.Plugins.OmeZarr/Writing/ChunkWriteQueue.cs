@@ -42,7 +42,7 @@ internal sealed class ChunkWriteQueue : IDisposable
     /// <param name="sink">Encodes chunks (concurrently for distinct chunks) and stores their encodings.</param>
     /// <param name="pool">Where decoded chunk buffers go back once encoded, or once stored when stored as they are.</param>
     /// <param name="threads">Compression threads.</param>
-    /// <param name="writeThreads">Threads storing encodings; 0 stores each on the thread that encoded it.</param>
+    /// <param name="writeThreads">Threads storing encodings; 0 only for a sink that stores while it encodes.</param>
     /// <param name="budgetBytes">
     /// Most decoded chunk bytes queued or being compressed at once (and, stored as they are, being written); one chunk
     /// is always admitted.
@@ -257,7 +257,10 @@ internal sealed class ChunkWriteQueue : IDisposable
             }
             else if (_writers.Length == 0)
             {
-                StoreAndFinish(job, encoded, onCompressor: true);
+                // A sink that leaves work for a write stage the queue was built without: a programming error, reported
+                // to the writer like any failure instead of waiting for a store that never comes.
+                ReturnBuffers(job, encoded, decodedHeld: true);
+                Finish(onCompressor: true, job.Length, job.Sequence, new InvalidOperationException($"The sink left a chunk to store ({encoded.Kind}), but the queue has no write threads."), retire: false);
             }
             else
             {
@@ -329,11 +332,11 @@ internal sealed class ChunkWriteQueue : IDisposable
                 Monitor.PulseAll(_gate); // room in the write stage: a compression thread may take the next chunk
             }
 
-            StoreAndFinish(next.Job, next.Encoded, onCompressor: false);
+            Store(next.Job, next.Encoded);
         }
     }
 
-    private void StoreAndFinish(in ChunkJob job, in EncodedChunk encoded, bool onCompressor)
+    private void Store(in ChunkJob job, in EncodedChunk encoded)
     {
         Exception? error = null;
         try
@@ -347,12 +350,12 @@ internal sealed class ChunkWriteQueue : IDisposable
             error = e;
         }
 
-        // On a write thread the decoded buffer was given back at hand-over, unless it is what was stored.
-        var decodedHeld = onCompressor || encoded.Kind == EncodedChunkKind.AsIs;
+        // The decoded buffer was given back at hand-over, unless it is what was stored.
+        var decodedHeld = encoded.Kind == EncodedChunkKind.AsIs;
         ReturnBuffers(job, encoded, decodedHeld);
 
         // A packed chunk was retired with the shard that holds it.
-        Finish(onCompressor, decodedHeld ? job.Length : 0, job.Sequence, error, retire: encoded.Kind != EncodedChunkKind.Packed);
+        Finish(onCompressor: false, decodedHeld ? job.Length : 0, job.Sequence, error, retire: encoded.Kind != EncodedChunkKind.Packed);
     }
 
     private void Finish(bool onCompressor, long heldBytes, long sequence, Exception? error, bool retire)

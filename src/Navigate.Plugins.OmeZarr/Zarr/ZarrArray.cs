@@ -17,9 +17,6 @@ namespace Navigate.Plugins.OmeZarr.Zarr;
 /// </remarks>
 public sealed class ZarrArray
 {
-    [ThreadStatic]
-    private static AlignedBuffer? t_encoded;
-
     private readonly long[] _shape;
     private readonly int[] _chunks;
     private readonly int _itemSize;
@@ -346,11 +343,18 @@ public sealed class ZarrArray
             return;
         }
 
-        // Encoded into an aligned buffer of this thread, so a store that writes with O_DIRECT takes the bytes from
-        // where the compressor left them instead of copying the chunk into a staging buffer of its own.
-        Span<byte> encoded = (t_encoded ??= new AlignedBuffer()).Get(_maxEncodedChunkLength);
-        int n = EncodeChunk(chunk, encoded);
-        Store.Set(key, encoded[..n]);
+        // Not the streaming path: the writer encodes into aligned buffers of its own (ChunkWriteQueue) and stores with
+        // WriteEncodedChunk, so a pooled buffer here is enough.
+        byte[] encoded = ArrayPool<byte>.Shared.Rent(_maxEncodedChunkLength);
+        try
+        {
+            int n = EncodeChunk(chunk, encoded);
+            Store.Set(key, encoded.AsSpan(0, n));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(encoded);
+        }
     }
 
     /// <summary>

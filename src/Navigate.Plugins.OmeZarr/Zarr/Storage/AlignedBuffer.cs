@@ -5,7 +5,8 @@ namespace Navigate.Plugins.OmeZarr.Zarr;
 /// <summary>
 /// A reusable pinned buffer whose window starts on an <see cref="UnbufferedFileWriter.Alignment"/> boundary, so a
 /// value built in it can go to an O_DIRECT file without being copied first. It grows to the largest length asked for
-/// and keeps it: its owners (one per writing thread) ask for values of one size, chunk after chunk.
+/// and keeps it: its owners (the encoded-chunk pool, by size, and each writing thread's staging buffer) ask for values
+/// of one size, chunk after chunk.
 /// </summary>
 internal sealed class AlignedBuffer
 {
